@@ -1,0 +1,155 @@
+/**
+ * The step contract. Every step type in steps/ is one object implementing {@link StepType};
+ * steps/index.ts is the explicit registry. The engine (runner/) owns journaling, locking,
+ * drift checks and rollback; a step only observes, diffs and applies.
+ *
+ * The model: a step touches a set of *items* (a record set, a rule, a schedule, a Kubernetes
+ * object, a service's desired count), each named by a stable string key. `observe` returns the
+ * current state of every item (null when it does not exist). `diff` returns the items whose state
+ * must change and the state each must end in. The engine journals every change's before-state
+ * (fsync) before it calls `apply`, so `apply` may batch items freely.
+ *
+ * Rollback is generic: the inverse of a step is the same step type run in *restore mode*, whose
+ * desired state per item is the journaled before-state (null: delete what the step created).
+ * `inverse` names the step that does it; `applyRestore` is how a step type writes arbitrary
+ * journaled states back.
+ */
+import type { z } from 'zod'
+import type { AwsClients } from './clients/aws-types.js'
+import type { KubeApi } from './clients/kube-types.js'
+import type { Clock } from './clock.js'
+
+/** JSON-compatible state of one item. `null` means the item does not exist. */
+export type ItemState = unknown
+
+/** Current state of every item a step touches, by item key. */
+export type Observed = Record<string, ItemState>
+
+/** One item to change: from `before` (as observed) to `after` (what the step sets). */
+export type Change = {
+  key: string
+  before: ItemState
+  after: ItemState
+  /** One line for plan output, e.g. `orders.example.com. CNAME ttl 300 -> 60`. */
+  summary: string
+}
+
+/** Something a step learned while applying that a later step of the same run needs. */
+export type Fact = {
+  /** e.g. `route53.ttl-lowered`, `ecs.scheduled-task-disabled`. */
+  kind: string
+  /** Id of the step that recorded it. */
+  step: string
+  data: Record<string, unknown>
+}
+
+/** A remark on a plan: a warning (irreversible, alias skipped) or information (TTL gate time). */
+export type Note = { level: 'info' | 'warn'; message: string }
+
+/** Options of the current invocation that steps may honour. */
+export type RunOptions = {
+  /** `--force`: pass safety thresholds and drift checks. */
+  force: boolean
+  /** `--skip-ttl-wait`: do not wait for the TTL gate (risky; the runner says so). */
+  skipTtlWait: boolean
+  /** `--yes`: approvals are granted without a prompt. */
+  yes: boolean
+}
+
+/** What every phase of a step gets. Built once by the runner; no step builds a client. */
+export interface StepContext {
+  /** Id of the step being run. */
+  readonly stepId: string
+  /** AWS SDK v3 clients (read-only wrappers during plan and dry-run: a write throws). */
+  readonly aws: AwsClients
+  /** Kubernetes access (read-only during plan: only `dryRun: true` writes are allowed). */
+  readonly kube: KubeApi
+  /** Wall clock and waits; the sandbox's virtual clock in `--sandbox` runs. */
+  readonly clock: Clock
+  readonly options: RunOptions
+  /** Facts journaled by earlier steps of this run (empty in a plan of a new run). */
+  facts(kind: string): Fact[]
+  /** Progress for the terminal; steps never print. */
+  log(message: string): void
+  /** Cancelled when the runner is interrupted or the step times out. */
+  readonly signal: AbortSignal
+}
+
+/** What `apply` gets on top of {@link StepContext}. */
+export interface ApplyContext extends StepContext {
+  /**
+   * Record that the mutating call(s) for these items returned successfully. Call it right after
+   * the call, before the next one: if apply throws later, the journal says exactly which items
+   * changed. Items not reported are treated as "may have changed" by the engine.
+   */
+  applied(keys: string[]): Promise<void>
+  /** Journal a fact for later steps of this run (durable before it returns). */
+  fact(kind: string, data: Record<string, unknown>): Promise<void>
+  /** Ask a person (granted at once with `--yes`; refused when a prompt is impossible). */
+  approve(question: string): Promise<boolean>
+  /** Wait, reported as waited time (`reason` is shown to the user). */
+  wait(ms: number, reason: string): Promise<void>
+}
+
+/** A step as written in a playbook, after templating and validation. */
+export type StepSpec = {
+  id: string
+  type: string
+  with: Record<string, unknown>
+  /** In a generated rollback playbook: restore the journaled before-state of this forward step. */
+  restoreFrom?: string
+}
+
+/**
+ * A step type. Guarantees each implementation must keep are written on each member.
+ */
+export interface StepType<P = any> {
+  /** e.g. `route53.ttl`. */
+  readonly type: string
+  /** One paragraph for docs/steps.md and `playbook validate --explain`. */
+  readonly description: string
+  /** Params schema; validated for the whole playbook before anything runs. */
+  readonly params: z.ZodType<P>
+  /**
+   * Set (to the reason) when the step cannot be undone. Plan warns; rollback stops here unless
+   * `--force`. Never leave an undo silently out.
+   */
+  readonly irreversible?: string
+
+  /**
+   * Read the current state of every item the step touches. Writes nothing, ever (the clients it
+   * gets in plan mode throw on writes). When `keys` is given (restore mode), observe exactly
+   * those items, whatever the params select.
+   */
+  observe(ctx: StepContext, p: P, keys?: string[]): Promise<Observed>
+
+  /**
+   * Pure: the changes that bring `now` to what `p` asks for. Empty means done already; the
+   * engine then journals the step as skipped and calls nothing else (idempotence).
+   */
+  diff(p: P, now: Observed): Change[]
+
+  /** Extra plan remarks (TTL gate time, skipped aliases, thresholds). Pure; optional. */
+  notes?(ctx: StepContext, p: P, now: Observed, changes: Change[]): Note[]
+
+  /**
+   * Make the changes. The engine has made every change's before-state durable first. Report
+   * items as they complete with `ctx.applied`. If apply throws, the journal says exactly which
+   * items changed; the engine rolls back those (and the in-flight ones) to their before-state.
+   * Must be safe to call again with a fresh diff after a crash (resume).
+   */
+  apply(ctx: ApplyContext, p: P, changes: Change[]): Promise<void>
+
+  /**
+   * Write arbitrary journaled states back (restore mode, used by rollback): each change's
+   * `after` is a journaled before-state, null meaning "delete". Same reporting duty as apply.
+   * If it throws, the step is still applied (rollback incomplete, exit code 3).
+   */
+  applyRestore(ctx: ApplyContext, p: P, changes: Change[]): Promise<void>
+
+  /**
+   * The step that undoes this one: usually this type with the same params; the engine runs it in
+   * restore mode from the journal. Used by `rollback --generate`.
+   */
+  inverse(p: P): { type: string; with: Record<string, unknown> }
+}

@@ -1,0 +1,139 @@
+/**
+ * The sandbox's whole state, JSON-serializable: what fixtures/estates/*.json seed, what
+ * `.playbook/sandbox/state.json` persists between commands and what `sandbox dump` prints
+ * (canonically sorted, server-managed fields removed). Field names follow the AWS API shapes
+ * (PascalCase) so handlers can return them as they are.
+ */
+
+/** Route 53 ResourceRecordSet as the API returns it. */
+export type RecordSet = {
+  Name: string // fully qualified, with trailing dot, lower case
+  Type: string
+  SetIdentifier?: string
+  Weight?: number
+  TTL?: number
+  ResourceRecords?: { Value: string }[]
+  AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean }
+  HealthCheckId?: string
+  [k: string]: unknown
+}
+
+export type HostedZone = {
+  Id: string // bare id, e.g. "Z0REFERENCE01" (the API prefixes /hostedzone/)
+  Name: string // "example.com."
+  CallerReference: string
+  Config: { PrivateZone: boolean; Comment?: string }
+  RecordSets: RecordSet[]
+}
+
+export type Route53Change = { Id: string; SubmittedAt: string; InsyncAt: string; Comment?: string; ZoneId: string }
+
+export type EcsService = {
+  serviceName: string
+  serviceArn: string
+  clusterArn: string
+  desiredCount: number
+  runningCount: number
+  pendingCount: number
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'
+  taskDefinition: string
+  launchType?: string
+  deployments?: unknown[]
+  [k: string]: unknown
+}
+
+export type EcsCluster = {
+  clusterName: string
+  clusterArn: string
+  status: 'ACTIVE'
+  services: EcsService[]
+}
+
+/** EventBridge rule with its targets, as DescribeRule + ListTargetsByRule return them. */
+export type EventRule = {
+  Name: string
+  Arn: string
+  EventBusName: string
+  ScheduleExpression?: string
+  EventPattern?: string
+  State: 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'
+  Description?: string
+  RoleArn?: string
+  ManagedBy?: string
+  CreatedBy?: string
+  Targets: Array<{
+    Id: string
+    Arn: string // for ECS targets: the cluster ARN
+    RoleArn?: string
+    Input?: string
+    EcsParameters?: { TaskDefinitionArn: string; TaskCount?: number; LaunchType?: string; [k: string]: unknown }
+    [k: string]: unknown
+  }>
+}
+
+/** EventBridge Scheduler schedule, as GetSchedule returns it (dates as ISO strings). */
+export type Schedule = {
+  Name: string
+  GroupName: string
+  Arn: string
+  ScheduleExpression: string
+  ScheduleExpressionTimezone?: string
+  StartDate?: string
+  EndDate?: string
+  Description?: string
+  State: 'ENABLED' | 'DISABLED'
+  KmsKeyArn?: string
+  ActionAfterCompletion?: 'NONE' | 'DELETE'
+  FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number }
+  Target: {
+    Arn: string // for ECS targets: the cluster ARN
+    RoleArn: string
+    Input?: string
+    RetryPolicy?: { MaximumEventAgeInSeconds?: number; MaximumRetryAttempts?: number }
+    DeadLetterConfig?: { Arn?: string }
+    EcsParameters?: { TaskDefinitionArn: string; TaskCount?: number; LaunchType?: string; [k: string]: unknown }
+    [k: string]: unknown
+  }
+  CreationDate: string
+  LastModificationDate: string
+}
+
+/** A Kubernetes object as stored (server-managed metadata included; dump strips it). */
+export type StoredObject = {
+  apiVersion: string
+  kind: string
+  metadata: { name: string; namespace?: string; [k: string]: unknown }
+  [k: string]: unknown
+}
+
+/**
+ * One launch of a scheduled job, on either platform. `job` is the job's identity shared by both
+ * platforms: an EventBridge rule's or Scheduler schedule's Name on ECS; on Kubernetes the
+ * CronJob's annotation `switchover.dev/ecs-job`, or `namespace/name` when it has none.
+ */
+export type LedgerEntry = {
+  job: string
+  scheduledAt: string // ISO, the schedule time the launch is for
+  launchedAt: string // ISO, virtual time it happened
+  platform: 'ecs' | 'kubernetes'
+  source: string // rule ARN, schedule ARN, or `namespace/cronjob-name`
+}
+
+export type Estate = {
+  /** Estate format version. */
+  version: 1
+  /** Virtual time of the estate (ISO); the sandbox clock starts here. */
+  now: string
+  /** AWS account and region the ARNs use. */
+  account: string
+  region: string
+  route53: { zones: HostedZone[]; changes: Route53Change[] }
+  ecs: { clusters: EcsCluster[] }
+  events: { rules: EventRule[] }
+  scheduler: { groups: string[]; schedules: Schedule[] }
+  kubernetes: { objects: StoredObject[]; resourceVersion: number }
+  ledger: LedgerEntry[]
+}
+
+/** Annotation naming the ECS job a CronJob takes over (see {@link LedgerEntry.job}). */
+export const ECS_JOB_ANNOTATION = 'switchover.dev/ecs-job'
