@@ -1,0 +1,11 @@
+/**
+ * The explicit registry of step types (no folder scan). A step file imports no SDK at run time
+ * (types only), so loading the registry is cheap enough for `playbook validate`.
+ */
+import type { StepType } from '../runner/contract.js'
+
+export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType>(
+  [
+    // one line per step type, e.g. route53Ttl,
+  ].map((s: StepType) => [s.type, s]),
+)
