@@ -1,0 +1,71 @@
+/**
+ * What the engine consumes and returns. `Playbook` is the loader's output (runner/playbook/),
+ * restated structurally so the engine can be driven by hand-built playbooks in tests.
+ */
+import type { RunOptions, StepSpec, StepType } from '../contract.js'
+import type { AwsClients } from '../clients/aws-types.js'
+import type { KubeApi } from '../clients/kube-types.js'
+import type { Clock } from '../clock.js'
+import type { Emit } from '../events.js'
+import type { Journal } from '../journal/journal.js'
+import type { TestWorlds } from '../clients/test-worlds.js'
+
+export type ResolvedStep = StepSpec & {
+  description?: string
+  when: boolean
+  pause?: string
+  timeoutMs: number
+  onFailure: 'rollback' | 'stop'
+  line: number
+}
+
+export type Playbook = {
+  name: string
+  description?: string
+  version: 1
+  env?: { name: string; region?: string; profile?: string; context?: string }
+  vars: Record<string, unknown>
+  defaults: Record<string, unknown>
+  rollbackOf?: { playbook: string }
+  steps: ResolvedStep[]
+}
+
+/** Client factories; each is called at most once per mode, and only if a step touches it. */
+export type ClientFactories = {
+  aws?: (o: { readOnly: boolean }) => Promise<AwsClients>
+  kube?: (o: { readOnly: boolean }) => Promise<KubeApi>
+  /** Worlds of the test-only `test.memory` step type. */
+  testWorlds?: (o: { readOnly: boolean }) => TestWorlds
+}
+
+export type EngineOptions = RunOptions & {
+  dryRun: boolean
+  /** Start at this step (earlier steps are skipped). */
+  from?: string
+  /** Run only this step. */
+  only?: string
+}
+
+export type EngineDeps = {
+  journal: Journal
+  clock: Clock
+  registry: ReadonlyMap<string, StepType>
+  clients: ClientFactories
+  options: EngineOptions
+  /** Ask a person; resolves false when refused or impossible. Not called when options.yes. */
+  prompt: (question: string) => Promise<boolean>
+  emit: Emit
+  /** The playbook file and its sha256 (journaled; a rerun resumes only the same file). */
+  source: { file: string; sha256: string }
+  /** Wall clock for run ids (defaults to Date.now). */
+  wallNow?: () => number
+}
+
+export type RunResult = {
+  runId: string
+  status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined'
+  exitCode: 0 | 1 | 3
+  resumed: boolean
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const

@@ -1,0 +1,70 @@
+/**
+ * Journal entries: a versioned discriminated union, one JSON object per line. Every entry
+ * carries `v` (format version) and `at` (epoch ms on the run's clock).
+ *
+ * Write-ahead order the engine keeps: `begin` before anything; for a step, `step`, then one
+ * `item` per change (before-state durable) BEFORE the step's `apply` is called; `applied` after
+ * each mutating call returns; `failed`/`skipped`/`done` close the step; `end` closes the run.
+ * A run without `end` was interrupted and is resumed by a rerun of the same playbook.
+ */
+import type { ItemState } from '../contract.js'
+
+export const JOURNAL_VERSION = 1 as const
+
+export type RunMode = 'run' | 'rollback'
+
+/** How a run ended. */
+export type RunStatus =
+  | 'done'
+  | 'failed' // a step failed and onFailure was `stop`
+  | 'rolled-back' // a step failed and the run was rolled back cleanly
+  | 'rollback-incomplete' // a revert failed or was refused: needs a person
+  | 'restored' // a rollback run finished
+
+type Base = { v: typeof JOURNAL_VERSION; at: number }
+
+export type BeginEntry = Base & {
+  t: 'begin'
+  runId: string
+  playbook: string
+  file: string
+  sha256: string
+  env: string | null
+  mode: RunMode
+  options: Record<string, unknown>
+  /** Rollback runs: the run they undo. */
+  rollbackOf?: string
+  /** Wall-clock start (ms), independent of a virtual run clock. */
+  startedAt: number
+}
+export type StepEntry = Base & { t: 'step'; step: string; type: string }
+export type ItemEntry = Base & { t: 'item'; step: string; key: string; before: ItemState; after: ItemState; summary: string }
+export type AppliedEntry = Base & { t: 'applied'; step: string; keys: string[] }
+export type FailedEntry = Base & { t: 'failed'; step: string; phase: string; error: string }
+export type SkippedEntry = Base & { t: 'skipped'; step: string; reason: string }
+export type DoneEntry = Base & { t: 'done'; step: string; changed: number }
+export type FactEntry = Base & { t: 'fact'; step: string; kind: string; data: Record<string, unknown> }
+export type WaitEntry = Base & { t: 'wait'; step: string; ms: number; reason: string; virtual: boolean }
+/** Rollback: about to restore these items of `step` (of run `source`) to their before-states. */
+export type RevertingEntry = Base & { t: 'reverting'; step: string; source: string; keys: string[] }
+export type RevertedEntry = Base & { t: 'reverted'; step: string; source: string; keys: string[] }
+export type RevertFailedEntry = Base & { t: 'revert-failed'; step: string; source: string; error: string }
+export type EndEntry = Base & { t: 'end'; status: RunStatus }
+
+export type JournalEntry =
+  | BeginEntry
+  | StepEntry
+  | ItemEntry
+  | AppliedEntry
+  | FailedEntry
+  | SkippedEntry
+  | DoneEntry
+  | FactEntry
+  | WaitEntry
+  | RevertingEntry
+  | RevertedEntry
+  | RevertFailedEntry
+  | EndEntry
+
+/** An entry before the journal stamps it: callers give the payload, the engine adds v/at. */
+export type EntryInput = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'v' | 'at'> : never) : never

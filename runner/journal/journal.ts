@@ -1,0 +1,40 @@
+/**
+ * The journal contract and its in-memory implementation (tests, plans).
+ * The file implementation (journal/file.ts) keeps the same guarantees on disk.
+ */
+import type { JournalEntry } from './entries.js'
+
+export interface Journal {
+  /**
+   * Append one entry to run `runId`. When the promise resolves the entry is durable (the file
+   * implementation has fsynced it). Entries are never rewritten.
+   */
+  append(runId: string, entry: JournalEntry): Promise<void>
+  /** Every entry of a run, in append order; a torn last line is dropped. Empty if unknown. */
+  read(runId: string): Promise<JournalEntry[]>
+  /** Run ids, oldest first (run ids sort by start time). */
+  runs(): Promise<string[]>
+}
+
+/** Journal kept in memory. Entries are deep-copied so later mutation cannot rewrite history. */
+export class MemoryJournal implements Journal {
+  private readonly byRun = new Map<string, JournalEntry[]>()
+  /** Every append in order, for tests that check write-ahead ordering. */
+  readonly log: Array<{ runId: string; entry: JournalEntry }> = []
+
+  async append(runId: string, entry: JournalEntry): Promise<void> {
+    const copy = structuredClone(entry)
+    const list = this.byRun.get(runId) ?? []
+    list.push(copy)
+    this.byRun.set(runId, list)
+    this.log.push({ runId, entry: copy })
+  }
+
+  async read(runId: string): Promise<JournalEntry[]> {
+    return structuredClone(this.byRun.get(runId) ?? [])
+  }
+
+  async runs(): Promise<string[]> {
+    return [...this.byRun.keys()].sort()
+  }
+}
