@@ -20,6 +20,8 @@ export type SandboxResponse = {
   status: number
   headers?: Record<string, string>
   body?: string | Buffer
+  /** Set by a handler that answered with a throttling-like error of its own (logged as the call's fault). */
+  fault?: InjectedError
 }
 
 /** What a request is, decided before it is served (faults and the calls log use it). */

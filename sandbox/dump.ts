@@ -1,0 +1,61 @@
+/**
+ * `sandbox dump`: the estate as a canonical, sorted JSON value. What it leaves out is what a
+ * run and its rollback may legitimately change: server-managed Kubernetes metadata and status,
+ * Route 53 change records, schedule timestamps and the virtual time. Jobs, Events and the cron
+ * ledger appear only with `ledger`.
+ */
+import { canonicalize } from './canonical.js'
+import type { Estate, StoredObject } from './estate.js'
+import { compareRecordSets } from './route53/order.js'
+
+const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'managedFields', 'creationTimestamp', 'deletionTimestamp', 'selfLink']
+const LEDGER_KINDS = new Set(['Job', 'Event'])
+
+const byKey = <T>(key: (v: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
+
+/** The Kubernetes object as a user wrote it: no server-managed metadata, no status. */
+export function userObject(obj: StoredObject): StoredObject {
+  const { status: _status, ...rest } = obj
+  const metadata = { ...obj.metadata }
+  for (const k of SERVER_METADATA) delete metadata[k]
+  return { ...rest, metadata }
+}
+
+export function dumpEstate(estate: Estate, opts: { ledger?: boolean } = {}): unknown {
+  const objects = estate.kubernetes.objects
+    .filter((o) => opts.ledger || !LEDGER_KINDS.has(o.kind))
+    .map(userObject)
+    .sort(byKey((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`))
+  const out = {
+    account: estate.account,
+    region: estate.region,
+    route53: {
+      zones: estate.route53.zones
+        .map((z) => ({ ...z, RecordSets: [...z.RecordSets].sort(compareRecordSets) }))
+        .sort(byKey((z) => `${z.Name} ${z.Id}`)),
+    },
+    ecs: {
+      clusters: estate.ecs.clusters
+        .map((c) => ({
+          clusterName: c.clusterName,
+          clusterArn: c.clusterArn,
+          services: c.services.map((s) => ({ serviceName: s.serviceName, desiredCount: s.desiredCount, status: s.status })).sort(byKey((s) => s.serviceName)),
+        }))
+        .sort(byKey((c) => c.clusterName)),
+    },
+    events: {
+      rules: estate.events.rules
+        .map((r) => ({ ...r, Targets: [...r.Targets].sort(byKey((t) => t.Id)) }))
+        .sort(byKey((r) => `${r.EventBusName} ${r.Name}`)),
+    },
+    scheduler: {
+      groups: [...estate.scheduler.groups].sort(),
+      schedules: estate.scheduler.schedules
+        .map(({ CreationDate: _c, LastModificationDate: _m, ...s }) => s)
+        .sort(byKey((s) => `${s.GroupName} ${s.Name}`)),
+    },
+    kubernetes: { objects },
+    ...(opts.ledger ? { ledger: [...estate.ledger].sort(byKey((l) => `${l.scheduledAt} ${l.job} ${l.platform} ${l.launchedAt}`)) } : {}),
+  }
+  return canonicalize(out)
+}
