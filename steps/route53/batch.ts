@@ -1,0 +1,117 @@
+/**
+ * Submitting record changes: all changes of one zone in as few ChangeBatches as Route 53's
+ * per-request limits allow (each batch is atomic), then a wait for INSYNC.
+ *
+ * Limits per ChangeResourceRecordSets request: 1,000 changes, 1,000 ResourceRecord elements and
+ * 32,000 characters of Value elements, where an UPSERT counts its records and characters twice.
+ * Alias records carry no ResourceRecord elements, so 2,500 alias UPSERTs take exactly 3 batches.
+ */
+import type { Change as R53Change } from '@aws-sdk/client-route-53'
+import type { ApplyContext, Change } from '../../runner/contract.js'
+import { StepError, messageOf } from '../step-error.js'
+import type { RecordState } from './names.js'
+
+export const batchLimits = { changes: 1000, recordElements: 1000, valueChars: 32000 } as const
+
+export type KeyedChange = { key: string; change: R53Change }
+
+export class ChangeBatchFailed extends StepError {}
+export class InsyncTimeout extends StepError {}
+
+/** The Route 53 change that takes an item from `before` to `after` (UPSERT, or DELETE for null). */
+export function toRoute53Change(c: Pick<Change, 'key' | 'before' | 'after'>): KeyedChange {
+  const after = c.after as RecordState | null
+  const before = c.before as RecordState | null
+  if (after) return { key: c.key, change: { Action: 'UPSERT', ResourceRecordSet: after as never } }
+  if (before) return { key: c.key, change: { Action: 'DELETE', ResourceRecordSet: before as never } }
+  throw new Error(`change ${c.key} goes from nothing to nothing`)
+}
+
+function cost(c: R53Change): { records: number; chars: number } {
+  const times = c.Action === 'UPSERT' ? 2 : 1
+  const rrs = c.ResourceRecordSet?.ResourceRecords ?? []
+  return { records: rrs.length * times, chars: rrs.reduce((n, r) => n + (r.Value?.length ?? 0), 0) * times }
+}
+
+/** Split in order into the fewest batches that each respect {@link batchLimits}. */
+export function splitBatches(changes: KeyedChange[]): KeyedChange[][] {
+  const batches: KeyedChange[][] = []
+  let current: KeyedChange[] = []
+  let records = 0
+  let chars = 0
+  for (const kc of changes) {
+    const c = cost(kc.change)
+    const full =
+      current.length + 1 > batchLimits.changes ||
+      records + c.records > batchLimits.recordElements ||
+      chars + c.chars > batchLimits.valueChars
+    if (full && current.length > 0) {
+      batches.push(current)
+      current = []
+      records = 0
+      chars = 0
+    }
+    current.push(kc)
+    records += c.records
+    chars += c.chars
+  }
+  if (current.length > 0) batches.push(current)
+  return batches
+}
+
+/** Poll GetChange every 2 s (virtual in the sandbox) until INSYNC; returns the time it was seen. */
+export async function waitInsync(ctx: ApplyContext, stepType: string, changeId: string, maxWaitMs = 30 * 60_000): Promise<number> {
+  const started = ctx.clock.now()
+  for (;;) {
+    const res = await ctx.aws.route53.getChange({ Id: changeId })
+    if (res.ChangeInfo?.Status === 'INSYNC') return ctx.clock.now()
+    if (ctx.clock.now() - started >= maxWaitMs) {
+      throw new InsyncTimeout(stepType, 'apply', `change ${changeId} still ${res.ChangeInfo?.Status} after ${Math.round(maxWaitMs / 60000)} min`,
+        'The change was submitted and will still take effect; check it with `aws route53 get-change`, then run again (the step is idempotent)')
+    }
+    await ctx.wait(2000, 'Route 53 change INSYNC')
+  }
+}
+
+export type BatchResult = { keys: string[]; changeId: string; insyncAt: number }
+
+/**
+ * Submit `changes` for one zone, batch by batch. After each batch returns, its keys are reported
+ * with `ctx.applied` (before the INSYNC wait); a batch that fails changed nothing (Route 53
+ * batches are atomic), so the applied keys stay exactly those of the earlier batches.
+ */
+export async function submitChanges(
+  ctx: ApplyContext,
+  stepType: string,
+  phase: 'apply' | 'restore',
+  zoneId: string,
+  changes: KeyedChange[],
+  onInsync?: (r: BatchResult) => Promise<void>,
+): Promise<BatchResult[]> {
+  const batches = splitBatches(changes)
+  const results: BatchResult[] = []
+  for (const [i, batch] of batches.entries()) {
+    let changeId: string
+    try {
+      const res = await ctx.aws.route53.changeResourceRecordSets({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Comment: `switchover ${ctx.stepId} (${i + 1}/${batches.length})`, Changes: batch.map((b) => b.change) },
+      })
+      changeId = res.ChangeInfo!.Id!
+    } catch (e) {
+      const done = results.reduce((n, r) => n + r.keys.length, 0)
+      throw new ChangeBatchFailed(stepType, phase,
+        `change batch ${i + 1}/${batches.length} for zone ${zoneId} (${batch.length} changes) was rejected: ${messageOf(e)}; ` +
+          `this batch changed nothing, ${done} changes of earlier batches are in effect`,
+        'Fix the cause, then run again: the step resumes from what is already applied (or roll back)', e)
+    }
+    const keys = batch.map((b) => b.key)
+    await ctx.applied(keys)
+    ctx.log(`zone ${zoneId}: batch ${i + 1}/${batches.length} submitted (${batch.length} changes), waiting for INSYNC`)
+    const insyncAt = await waitInsync(ctx, stepType, changeId)
+    const r = { keys, changeId, insyncAt }
+    results.push(r)
+    if (onInsync) await onInsync(r)
+  }
+  return results
+}
