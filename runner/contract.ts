@@ -73,6 +73,20 @@ export interface StepContext {
   log(message: string): void
   /** Cancelled when the runner is interrupted or the step times out. */
   readonly signal: AbortSignal
+  /**
+   * Files and render commands (manifests, `helm template`), relative to the playbook's directory.
+   * Optional: steps that need it fail with a clear message when the runner gives none.
+   */
+  readonly files?: StepFiles
+}
+
+/** Read-only access to the playbook's files, so that no step imports node:fs or child_process. */
+export interface StepFiles {
+  readText(path: string): Promise<string>
+  /** The files of a directory (not recursive, sorted by name), or `[path]` when it is a file. */
+  list(path: string): Promise<string[]>
+  /** Run `command` with `args` (each escaped, no shell interpolation) and return its stdout. */
+  render(command: string, args: string[]): Promise<string>
 }
 
 /** What `apply` gets on top of {@link StepContext}. */

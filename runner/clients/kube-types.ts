@@ -24,7 +24,11 @@ export type KubeObject = {
 /** Identifies one object. `namespace` absent for cluster-scoped kinds. */
 export type KubeRef = { apiVersion: string; kind: string; namespace?: string; name: string }
 
-export type WriteOptions = { dryRun?: boolean }
+export type WriteOptions = {
+  dryRun?: boolean
+  /** Write the object's status subresource instead (patch only), as `kubectl --subresource=status`. */
+  subresource?: 'status'
+}
 
 export interface KubeApi {
   /** The object, or null when it does not exist (404). */
