@@ -1,0 +1,152 @@
+/**
+ * Builds the Kubernetes access steps receive ({@link KubeApi}), once per invocation, over
+ * @kubernetes/client-node's KubernetesObjectApi, imported lazily so that loading the runner costs
+ * nothing.
+ *
+ * Guarantees:
+ * - Kubeconfig as kubectl reads it: `kubeconfigPath`, else KUBECONFIG / ~/.kube/config; `context`
+ *   (from `--context` or the playbook's environment) overrides the current context.
+ * - Objects are exchanged as the API server's JSON, untouched: no typed models, so timestamps stay
+ *   strings and fields unknown to the client's models (CRDs, new fields) survive a round trip.
+ * - `get` answers null on 404 and `delete` resolves when the object is already gone.
+ * - Server-side apply uses `fieldManager` (default `switchover`); every write honours `dryRun`
+ *   (`dryRun=All`), and with `readOnly` any write without it throws {@link ReadOnlyViolation}.
+ * - Every request is counted ({@link CountedKubeApi.counts}).
+ */
+import type { KubeApi, KubeObject, KubeRef, WriteOptions } from './kube-types.js'
+import { ReadOnlyViolation } from './read-only.js'
+
+export type KubeApiOptions = {
+  kubeconfigPath?: string
+  context?: string
+  readOnly?: boolean
+  /** Field manager of server-side apply and of every write (default `switchover`). */
+  fieldManager?: string
+}
+
+/** Requests made: reads, real writes, and writes sent with dryRun=All. */
+export type KubeCallCount = { reads: number; writes: number; dryRuns: number; byOperation: Record<string, number> }
+
+export interface CountedKubeApi extends KubeApi {
+  counts(): KubeCallCount
+}
+
+/** A Kubernetes request answered with an error status (other than the 404s the API absorbs). */
+export class KubeRequestFailed extends Error {
+  constructor(
+    readonly operation: string,
+    readonly target: string,
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Kubernetes ${operation} ${target} failed (${code} ${reason}): ${message}`, options)
+    this.name = 'KubeRequestFailed'
+  }
+}
+
+type Header = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }
+type Request = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  action: 'read' | 'list' | 'create' | 'replace' | 'patch' | 'delete'
+  header: Header
+  subresource?: string
+  query?: Record<string, string | undefined>
+  body?: unknown
+  contentType?: string
+}
+
+const contentTypes = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+} as const
+
+export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedKubeApi> {
+  const k8s = await import('@kubernetes/client-node')
+  const kc = new k8s.KubeConfig()
+  if (opts.kubeconfigPath) kc.loadFromFile(opts.kubeconfigPath)
+  else kc.loadFromDefault()
+  if (opts.context) kc.setCurrentContext(opts.context)
+  const fieldManager = opts.fieldManager ?? 'switchover'
+  const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }
+
+  /** The object API with raw JSON in and out, and subresource paths. */
+  class RawObjectApi extends k8s.KubernetesObjectApi {
+    protected override async processResponse<T>(response: { httpStatusCode: number; body: { text(): Promise<string> } }): Promise<T> {
+      const text = await response.body.text()
+      const data = text ? JSON.parse(text) : {}
+      if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return data as T
+      throw Object.assign(new Error(String(data.message ?? text)), { code: response.httpStatusCode, reason: String(data.reason ?? '') })
+    }
+
+    async send(req: Request): Promise<any> {
+      let path = await this.specUriPath(structuredClone(req.header) as never, req.action)
+      if (req.subresource) path += `/${req.subresource}`
+      const ctx = this.configuration.baseServer.makeRequestContext(path, req.method as never)
+      ctx.setHeaderParam('Accept', 'application/json')
+      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) ctx.setQueryParam(k, v)
+      if (req.body !== undefined) {
+        ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json')
+        ctx.setBody(JSON.stringify(req.body))
+      }
+      return this.requestPromise(ctx)
+    }
+
+    useNamespaceOf(config: typeof kc): void {
+      this.setDefaultNamespace(config)
+    }
+  }
+  const api = kc.makeApiClient(RawObjectApi)
+  api.useNamespaceOf(kc)
+
+  const target = (h: Header) => `${h.kind} ${h.metadata.namespace ? h.metadata.namespace + '/' : ''}${h.metadata.name ?? ''}`
+  const write = async (operation: string, req: Request, o: WriteOptions = {}) => {
+    if (opts.readOnly && !o.dryRun) throw new ReadOnlyViolation('Kubernetes', `${operation} ${target(req.header)}`)
+    count[o.dryRun ? 'dryRuns' : 'writes']++
+    const manager = req.method === 'DELETE' ? undefined : fieldManager
+    return call(operation, { ...req, query: { ...req.query, fieldManager: manager, dryRun: o.dryRun ? 'All' : undefined } })
+  }
+  const call = async (operation: string, req: Request) => {
+    count.byOperation[operation] = (count.byOperation[operation] ?? 0) + 1
+    try {
+      return await api.send(req)
+    } catch (e) {
+      const err = e as { code?: number; reason?: string; message?: string }
+      if (err.code === 404 && (req.action === 'read' || req.action === 'delete')) return null
+      throw new KubeRequestFailed(operation, target(req.header), err.code ?? 0, err.reason ?? '', err.message ?? String(e), { cause: e })
+    }
+  }
+  const header = (r: KubeRef | KubeObject): Header =>
+    'metadata' in r ? r : { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } }
+
+  return {
+    async get(ref) {
+      count.reads++
+      return call('get', { method: 'GET', action: 'read', header: header(ref) })
+    },
+    async list(apiVersion, kind, o = {}) {
+      count.reads++
+      const res = await call('list', {
+        method: 'GET',
+        action: 'list',
+        header: { apiVersion, kind, metadata: { namespace: o.namespace } },
+        query: { labelSelector: o.labelSelector },
+      })
+      // List items carry no apiVersion/kind of their own on the wire.
+      return ((res?.items ?? []) as KubeObject[]).map((i) => ({ ...i, apiVersion, kind }))
+    },
+    apply: (obj, o = {}) =>
+      write('apply', { method: 'PATCH', action: 'patch', header: obj, body: obj, contentType: contentTypes.apply, query: { force: o.force ? 'true' : undefined } }, o),
+    create: (obj, o = {}) => write('create', { method: 'POST', action: 'create', header: obj, body: obj }, o),
+    replace: (obj, o = {}) => write('replace', { method: 'PUT', action: 'replace', header: obj, body: obj }, o),
+    patch: (ref, body, type, o = {}) =>
+      write(`patch${o.subresource ? '/' + o.subresource : ''}`, { method: 'PATCH', action: 'patch', header: header(ref), body, contentType: contentTypes[type], subresource: o.subresource }, o),
+    async delete(ref, o = {}) {
+      await write('delete', { method: 'DELETE', action: 'delete', header: header(ref), query: { propagationPolicy: 'Background' } }, o)
+    },
+    counts: () => structuredClone(count),
+  }
+}
