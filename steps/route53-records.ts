@@ -1,0 +1,152 @@
+/**
+ * `route53.records`: set record sets of one hosted zone to new values or alias targets, all in one
+ * atomic ChangeBatch (split only past Route 53's limits), after the TTL gate, then wait for INSYNC
+ * and read the records back. Weighted mode shifts weight from one set to another in stages with a
+ * gate between stages.
+ */
+import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
+import { sameState } from './canonical.js'
+import { submitChanges, toRoute53Change } from './route53/batch.js'
+import { recordChanges, specKeys } from './route53/desired.js'
+import { parseKey, recordKey, type RecordState } from './route53/names.js'
+import { route53RecordsParams, type Route53RecordsParams } from './route53/records-params.js'
+import { formatGate, ttlGate } from './route53/ttl-gate.js'
+import { checkGate, stageWeights } from './route53/weighted.js'
+import { listRecordSets, resolveZone, type ZoneInfo } from './route53/zone.js'
+import { StepError } from './step-error.js'
+
+const TYPE = 'route53.records'
+
+export class WeightedSetMissing extends StepError {}
+export class ShareThresholdExceeded extends StepError {}
+export class TtlGateRefused extends StepError {}
+export class ReadBackMismatch extends StepError {}
+
+/** Zone size seen by observe, for the plan's threshold note (best effort: notes stay pure). */
+const zoneOf = new WeakMap<Observed, ZoneInfo>()
+
+export const route53Records: StepType<Route53RecordsParams> = {
+  type: TYPE,
+  description:
+    'Set record sets of one Route 53 hosted zone to new values or alias targets in one atomic change batch, not before the ' +
+    'TTL lowered earlier in the run has run out, then wait for INSYNC and read them back. Weighted mode shifts weight from ' +
+    'one set identifier to another in stages (e.g. 10, 50, 100%) with an HTTP or approval gate between stages; a failed ' +
+    'gate rolls the records back. Refuses to change more than maxShare of the zone without --force.',
+  params: route53RecordsParams,
+
+  async observe(ctx: StepContext, p: Route53RecordsParams, keys?: string[]): Promise<Observed> {
+    const zone = await resolveZone(ctx, TYPE, p.zone)
+    const byKey = new Map((await listRecordSets(ctx, zone.id)).map((rs) => [recordKey(zone.id, rs), rs]))
+    const out: Observed = {}
+    const wanted = keys ?? specKeys(p, zone.id).flatMap((s) => (s.fromKey ? [s.fromKey, s.key] : [s.key]))
+    for (const k of wanted) out[k] = byKey.get(k) ?? null
+    if (!keys && p.weighted) {
+      const missing = specKeys(p, zone.id).filter((s) => !out[s.fromKey!]).map((s) => `${s.name} ${s.spec.type} [${p.weighted!.from}]`)
+      if (missing.length > 0) {
+        throw new WeightedSetMissing(TYPE, 'observe', `weighted.from set not found: ${missing.join(', ')}`,
+          'Name the SetIdentifier of the existing weighted record in weighted.from')
+      }
+    }
+    zoneOf.set(out, zone)
+    return out
+  },
+
+  diff: (p, now) => recordChanges(p, now),
+
+  notes(ctx: StepContext, p: Route53RecordsParams, now: Observed, changes: Change[]): Note[] {
+    const notes: Note[] = []
+    const gate = ttlGate(ctx.facts('route53.ttl-lowered'), changes.map((c) => c.key))
+    if (gate && changes.length > 0) {
+      const when = formatGate(gate.notBefore, ctx.clock.now())
+      notes.push({ level: gate.notBefore > ctx.clock.now() && p.ttlGate === 'refuse' ? 'warn' : 'info', message: `switch not before ${when} (previous TTL of ${gate.records.join(', ')})` })
+      if (ctx.options.skipTtlWait) notes.push({ level: 'warn', message: '--skip-ttl-wait: resolvers may keep answering with the old targets until then' })
+    }
+    const zone = zoneOf.get(now)
+    const share = zone ? changedSets(changes) / Math.max(1, zone.recordSetCount) : 0
+    if (share > p.maxShare) {
+      notes.push({ level: 'warn', message: `changes ${Math.round(share * 100)}% of zone ${zone!.name} (threshold ${Math.round(p.maxShare * 100)}%)${ctx.options.force ? '; --force given' : ': refused without --force'}` })
+    }
+    if (p.weighted) notes.push({ level: 'info', message: `weighted shift ${p.weighted.from} -> ${p.weighted.to} in stages ${p.weighted.stages.join(', ')}%` })
+    return notes
+  },
+
+  async apply(ctx: ApplyContext, p: Route53RecordsParams, changes: Change[]): Promise<void> {
+    if (changes.length === 0) return
+    const zoneId = parseKey(changes[0].key).zoneId
+    const zone = await resolveZone(ctx, TYPE, zoneId)
+    const share = changedSets(changes) / Math.max(1, zone.recordSetCount)
+    if (share > p.maxShare && !ctx.options.force) {
+      throw new ShareThresholdExceeded(TYPE, 'apply', `${changedSets(changes)} of ${zone.recordSetCount} record sets of ${zone.name} (${Math.round(share * 100)}%) would change, more than maxShare ${p.maxShare}`,
+        'Check the records list; if it is meant, raise maxShare or pass --force')
+    }
+    await passTtlGate(ctx, p, changes)
+    if (p.weighted) await applyStages(ctx, p, zoneId, changes)
+    else await writeAndVerify(ctx, 'apply', zoneId, changes.map((c) => ({ key: c.key, after: c.after as RecordState | null, before: c.before })))
+  },
+
+  async applyRestore(ctx: ApplyContext, _p: Route53RecordsParams, changes: Change[]): Promise<void> {
+    const byZone = new Map<string, Change[]>()
+    for (const c of changes) byZone.set(parseKey(c.key).zoneId, [...(byZone.get(parseKey(c.key).zoneId) ?? []), c])
+    for (const [zoneId, cs] of byZone) await writeAndVerify(ctx, 'restore', zoneId, cs.map((c) => ({ key: c.key, before: c.before, after: c.after as RecordState | null })))
+  },
+
+  inverse: (p) => ({ type: TYPE, with: p }),
+}
+
+/** Distinct name/type pairs changed (the two sets of a weighted pair count once). */
+function changedSets(changes: Change[]): number {
+  return new Set(changes.map((c) => { const k = parseKey(c.key); return `${k.name} ${k.type}` })).size
+}
+
+async function passTtlGate(ctx: ApplyContext, p: Route53RecordsParams, changes: Change[]): Promise<void> {
+  const gate = ttlGate(ctx.facts('route53.ttl-lowered'), changes.map((c) => c.key))
+  const now = ctx.clock.now()
+  if (!gate || gate.notBefore <= now) return
+  const when = formatGate(gate.notBefore, now)
+  if (ctx.options.skipTtlWait) {
+    ctx.log(`WARNING --skip-ttl-wait: switching before the previous TTL ran out (${when}); resolvers may keep answering with the old targets until then`)
+    return
+  }
+  if (p.ttlGate === 'refuse') {
+    throw new TtlGateRefused(TYPE, 'apply', `switch not before ${when}: the previous TTL of ${gate.records.join(', ')} has not run out since it was lowered`,
+      'Run again after that time, set ttlGate: wait, or pass --skip-ttl-wait (resolvers may serve the old targets until then)')
+  }
+  await ctx.wait(gate.notBefore - now, `TTL gate: previous TTL of ${gate.records.join(', ')} runs out at ${when}`)
+}
+
+type Target = { key: string; before: unknown; after: RecordState | null }
+
+/** One zone's changes in as few atomic batches as allowed, INSYNC, then a read-back. */
+async function writeAndVerify(ctx: ApplyContext, phase: 'apply' | 'restore', zoneId: string, targets: Target[]): Promise<void> {
+  await submitChanges(ctx, TYPE, phase, zoneId, targets.map(toRoute53Change))
+  const now = new Map((await listRecordSets(ctx, zoneId)).map((rs) => [recordKey(zoneId, rs), rs]))
+  const wrong = targets.filter((t) => !sameState(now.get(t.key) ?? null, t.after))
+  if (wrong.length > 0) {
+    throw new ReadBackMismatch(TYPE, phase, `after INSYNC, ${wrong.length} record set(s) differ from what was written: ${wrong.slice(0, 5).map((t) => t.key).join(', ')}`,
+      'Someone else may be changing the zone; inspect it, then run again (or roll back)')
+  }
+}
+
+/** Weighted mode: each stage moves every pair of the zone in one batch; the gate runs between stages. */
+async function applyStages(ctx: ApplyContext, p: Route53RecordsParams, zoneId: string, changes: Change[]): Promise<void> {
+  const w = p.weighted!
+  const byKey = new Map(changes.map((c) => [c.key, c]))
+  const pairs = specKeys(p, zoneId).map((s) => ({ from: byKey.get(s.fromKey!), to: byKey.get(s.key) })).filter((x) => x.from || x.to)
+  for (const [i, stage] of w.stages.entries()) {
+    const targets: Target[] = []
+    for (const { from, to } of pairs) {
+      const total = ((to?.after ?? from!.before) as RecordState).Weight ?? 0
+      const toAfter = (to?.after ?? null) as RecordState | null
+      const current = to ? ((to.before as RecordState | null)?.Weight ?? 0) : total
+      const weights = stageWeights(total, stage)
+      if (weights.to <= current && stage < 100) continue // already past this stage (resumed run)
+      if (to && toAfter) targets.push({ key: to.key, before: to.before, after: { ...toAfter, Weight: weights.to } })
+      if (from) targets.push({ key: from.key, before: from.before, after: { ...(from.after as RecordState), Weight: weights.from } })
+    }
+    if (targets.length === 0) continue
+    ctx.log(`weighted shift ${w.from} -> ${w.to}: stage ${stage}%`)
+    await writeAndVerify(ctx, 'apply', zoneId, targets)
+    if (w.gate && i < w.stages.length - 1) await checkGate(ctx, TYPE, w.gate, stage)
+  }
+}
+
