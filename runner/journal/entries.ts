@@ -37,7 +37,8 @@ export type BeginEntry = Base & {
   /** Wall-clock start (ms), independent of a virtual run clock. */
   startedAt: number
 }
-export type StepEntry = Base & { t: 'step'; step: string; type: string }
+/** A step starts; `with` is kept so a rollback needs only the journal, not the playbook. */
+export type StepEntry = Base & { t: 'step'; step: string; type: string; with: Record<string, unknown> }
 export type ItemEntry = Base & { t: 'item'; step: string; key: string; before: ItemState; after: ItemState; summary: string }
 export type AppliedEntry = Base & { t: 'applied'; step: string; keys: string[] }
 export type FailedEntry = Base & { t: 'failed'; step: string; phase: string; error: string }

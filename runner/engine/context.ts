@@ -1,0 +1,75 @@
+/**
+ * Builds the contexts handed to steps: one place, so every step gets the same clients, clock,
+ * options and facts. The apply context journals what the step reports (applied keys, facts,
+ * waits) before it returns.
+ */
+import type { ApplyContext, Fact, RunOptions, StepContext } from '../contract.js'
+import type { Clock } from '../clock.js'
+import type { Emit } from '../events.js'
+import type { TestWorlds } from '../clients/test-worlds.js'
+import type { Recorder } from './recorder.js'
+import type { ClientPool } from './clients.js'
+
+export type ContextBase = {
+  pool: ClientPool
+  clock: Clock
+  options: RunOptions
+  facts: Fact[]
+  emit: Emit
+  /** Asks a person (already honours --yes). */
+  approve: (step: string, question: string) => Promise<boolean>
+}
+
+/** The extension the test-only step type reads; other steps ignore it. */
+export type EngineStepContext = StepContext & { readonly testWorlds: TestWorlds }
+
+export function stepContext(base: ContextBase, stepId: string, signal: AbortSignal): EngineStepContext {
+  const { pool } = base
+  return {
+    stepId,
+    get aws() {
+      return pool.aws
+    },
+    get kube() {
+      return pool.kube
+    },
+    get testWorlds() {
+      return pool.testWorlds
+    },
+    clock: base.clock,
+    options: base.options,
+    facts: (kind) => base.facts.filter((f) => f.kind === kind),
+    log: (message) => base.emit({ kind: 'log', step: stepId, message }),
+    signal,
+  }
+}
+
+/**
+ * The context for apply (or restore). `onApplied` journals the keys; it is where forward runs
+ * write `applied` and rollbacks write `reverted`.
+ */
+export function applyContext(
+  base: ContextBase,
+  rec: Recorder,
+  stepId: string,
+  signal: AbortSignal,
+  onApplied: (keys: string[]) => Promise<void>,
+): ApplyContext & { readonly testWorlds: TestWorlds } {
+  const sc = stepContext(base, stepId, signal)
+  return Object.defineProperties(
+    {
+      applied: onApplied,
+      async fact(kind: string, data: Record<string, unknown>) {
+        await rec.write({ t: 'fact', step: stepId, kind, data })
+        base.facts.push({ kind, step: stepId, data })
+      },
+      approve: (question: string) => base.approve(stepId, question),
+      async wait(ms: number, reason: string) {
+        await rec.write({ t: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
+        base.emit({ kind: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
+        await base.clock.sleep(ms, signal)
+      },
+    },
+    Object.getOwnPropertyDescriptors(sc),
+  ) as ApplyContext & { readonly testWorlds: TestWorlds }
+}

@@ -1,0 +1,190 @@
+/**
+ * `run(playbook, deps)`: executes a playbook with a write-ahead journal.
+ *
+ * Guarantees: `begin` is durable before any step runs; every change's before-state is durable
+ * before the step's `apply` is called; a step with nothing to change is journaled `skipped` and
+ * no apply happens (idempotence). A rerun of the same file in the same environment whose last
+ * run did not end resumes that run: steps are observed again, and for items journaled before the
+ * crash the journaled before-state is kept, not the state observed now. On failure the run is
+ * rolled back (newest step first) or stopped, as the step's `onFailure` says. Returns data; never
+ * prints or exits.
+ */
+import type { Change, StepType } from '../contract.js'
+import { StepFailed, UsageError, messageOf } from '../errors.js'
+import { newRunId } from '../journal/run-id.js'
+import type { RunStatus } from '../journal/entries.js'
+import { ClientPool } from './clients.js'
+import { applyContext, stepContext, type ContextBase } from './context.js'
+import { Recorder } from './recorder.js'
+import { revertAll, revertStep, inverseOf, type RevertEnv, type RevertTarget } from './revert.js'
+import { foldRun, stepsToRevert, type RunState } from './run-state.js'
+import { latestRunOf, resumableRun, type FoundRun } from './runs.js'
+import { withTimeout } from './timeout.js'
+import type { EngineDeps, Playbook, ResolvedStep, RunResult } from './types.js'
+
+const EXIT_OF: Record<RunResult['status'], RunResult['exitCode']> = {
+  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, 'rollback-incomplete': 3,
+}
+
+export function checkSelection(playbook: Playbook, opts: { from?: string; only?: string }): void {
+  for (const [flag, id] of [['--from', opts.from], ['--only', opts.only]] as const) {
+    if (id !== undefined && !playbook.steps.some((s) => s.id === id)) {
+      throw new UsageError(`${flag} ${id}: no such step in ${playbook.name} (steps: ${playbook.steps.map((s) => s.id).join(', ')})`)
+    }
+  }
+}
+
+export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResult> {
+  const { journal, emit, options } = deps
+  if (options.dryRun) throw new UsageError('run() was asked for a dry run; use plan()')
+  checkSelection(playbook, options)
+  const env = playbook.env?.name ?? null
+  const found = await resumableRun(journal, playbook.name, env, deps.source.sha256)
+  if (found === 'changed') emit({ kind: 'notice', level: 'warn', message: `the last run of ${playbook.name} did not finish, but the file changed since: starting a new run (roll the old one back with \`playbook rollback <run-id>\`)` })
+  const resumed = typeof found === 'object' ? found : undefined
+  const runId = resumed?.runId ?? newRunId((deps.wallNow ?? Date.now)(), await journal.runs())
+  const rec = new Recorder(journal, runId, deps.clock)
+  const source = playbook.rollbackOf ? await latestRunOf(journal, playbook.rollbackOf.playbook, env) : undefined
+  if (!resumed) {
+    await rec.write({
+      t: 'begin', runId, playbook: playbook.name, file: deps.source.file, sha256: deps.source.sha256, env, mode: 'run',
+      options: { ...options }, startedAt: (deps.wallNow ?? Date.now)(), ...(source ? { rollbackOf: source.runId } : {}),
+    })
+  }
+  const prior: RunState = resumed?.state ?? foldRun([])
+  emit({ kind: 'run-start', runId, playbook: playbook.name, env, mode: 'run', resumed: !!resumed, steps: playbook.steps.map((s) => s.id) })
+  if (resumed) emit({ kind: 'notice', level: 'info', message: `resuming run ${runId}: finished steps are checked again, journaled before-states are kept` })
+
+  const base: ContextBase = {
+    pool: new ClientPool(deps.clients, false),
+    clock: deps.clock,
+    options: { force: options.force, skipTtlWait: options.skipTtlWait, yes: options.yes },
+    facts: [...prior.facts],
+    emit,
+    approve: (step, question) => approve(deps, step, question),
+  }
+  const finish = async (status: RunResult['status']): Promise<RunResult> => {
+    if (status !== 'declined') await rec.write({ t: 'end', status: status as RunStatus })
+    const exitCode = EXIT_OF[status]
+    emit({ kind: 'run-end', runId, status, exitCode })
+    return { runId, status, exitCode, resumed: !!resumed }
+  }
+
+  const started = options.from === undefined
+  let reached = started
+  for (const step of playbook.steps) {
+    reached ||= step.id === options.from
+    const skip = !reached ? `before --from ${options.from}` : options.only !== undefined && step.id !== options.only ? `not --only ${options.only}` : !step.when ? 'its `when` is false' : undefined
+    if (skip) {
+      await rec.write({ t: 'skipped', step: step.id, reason: skip })
+      emit({ kind: 'step-skipped', step: step.id, reason: skip })
+      continue
+    }
+    if (step.pause !== undefined && !(await approve(deps, step.id, step.pause))) {
+      emit({ kind: 'notice', level: 'warn', message: `approval for step ${step.id} refused: the run stops here; rerun to resume it, or roll it back` })
+      return finish('declined')
+    }
+    const type = deps.registry.get(step.type)
+    if (!type) throw new UsageError(`step ${step.id}: unknown step type ${step.type}`)
+    await rec.write({ t: 'step', step: step.id, type: step.type, with: step.with })
+    emit({ kind: 'step-start', step: step.id, type: step.type, description: step.description })
+
+    const revEnv: RevertEnv = { ...base, registry: deps.registry, force: options.force, signal: new AbortController().signal }
+    if (step.restoreFrom !== undefined) {
+      const outcome = await restoreStep(step, source, revEnv, rec)
+      if (outcome === 'incomplete') return finish('rollback-incomplete')
+      continue
+    }
+    try {
+      await forwardStep(step, type, base, rec, prior)
+    } catch (e) {
+      const err = e instanceof StepFailed ? e : new StepFailed(step.id, 'apply', e)
+      await rec.write({ t: 'failed', step: step.id, phase: err.phase, error: messageOf(err) })
+      emit({ kind: 'step-failed', step: step.id, phase: err.phase, error: messageOf(err) })
+      if (step.onFailure === 'stop') return finish('failed')
+      const targets = revertTargets(runId, foldRun(await journal.read(runId)), deps.registry)
+      emit({ kind: 'rollback-start', source: runId, steps: targets.map((t) => t.step) })
+      return finish((await revertAll(targets, revEnv, rec)) ? 'rolled-back' : 'rollback-incomplete')
+    }
+  }
+  return finish('done')
+}
+
+async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase, rec: Recorder, prior: RunState): Promise<void> {
+  const { emit } = base
+  await withTimeout(step.id, step.timeoutMs, async (signal) => {
+    const ctx = stepContext(base, step.id, signal)
+    const observed = await type.observe(ctx, step.with).catch((e) => {
+      throw new StepFailed(step.id, 'observe', e)
+    })
+    let changes: Change[]
+    try {
+      changes = type.diff(step.with, observed)
+    } catch (e) {
+      throw new StepFailed(step.id, 'diff', e)
+    }
+    const notes = type.notes?.(ctx, step.with, observed, changes) ?? []
+    emit({ kind: 'step-plan', step: step.id, type: step.type, changes, notes, irreversible: type.irreversible })
+    if (changes.length === 0) {
+      await rec.write({ t: 'skipped', step: step.id, reason: 'nothing to change' })
+      emit({ kind: 'step-skipped', step: step.id, reason: 'nothing to change' })
+      return
+    }
+    const journaled = prior.steps.find((s) => s.step === step.id)?.items
+    for (const c of changes) {
+      const before = journaled?.has(c.key) ? journaled.get(c.key)!.before : c.before
+      await rec.write({ t: 'item', step: step.id, key: c.key, before, after: c.after, summary: c.summary })
+    }
+    const actx = applyContext(base, rec, step.id, signal, async (keys) => {
+      await rec.write({ t: 'applied', step: step.id, keys })
+      emit({ kind: 'item-applied', step: step.id, keys })
+    })
+    await type.apply(actx, step.with, changes).catch((e) => {
+      throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? 'timeout' : 'apply', e)
+    })
+    await rec.write({ t: 'done', step: step.id, changed: changes.length })
+    emit({ kind: 'step-done', step: step.id, changed: changes.length })
+  }).catch((e) => {
+    throw e instanceof StepFailed ? e : new StepFailed(step.id, 'timeout', e)
+  })
+}
+
+/** A step of a generated rollback playbook: restore the journaled items of `restoreFrom`. */
+async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env: RevertEnv, rec: Recorder): Promise<'ok' | 'incomplete'> {
+  const forward = source?.state.steps.find((s) => s.step === step.restoreFrom)
+  if (!source || !forward || forward.items.size === 0) {
+    const reason = source ? `run ${source.runId} changed nothing in step ${step.restoreFrom}` : 'no run of the playbook to restore was found'
+    await rec.write({ t: 'skipped', step: step.id, reason })
+    env.emit({ kind: 'step-skipped', step: step.id, reason })
+    return 'ok'
+  }
+  const outcome = await revertStep(
+    { step: step.id, source: source.runId, forwardType: forward.type, restore: { type: step.type, with: step.with }, items: [...forward.items.values()] },
+    env,
+    rec,
+  )
+  if (outcome === 'restored' || outcome === 'irreversible-skipped') {
+    env.emit({ kind: 'step-done', step: step.id, changed: forward.items.size })
+    return 'ok'
+  }
+  return 'incomplete'
+}
+
+/** Every journaled step of a run as revert targets, newest first. */
+export function revertTargets(runId: string, state: RunState, registry: EngineDeps['registry']): RevertTarget[] {
+  return stepsToRevert(state).map((s) => {
+    let restore = { type: s.type, with: s.with }
+    try {
+      restore = inverseOf(registry, s.step, s.type, s.with).restore
+    } catch {
+      // Unknown type: revertStep reports it with the step named.
+    }
+    return { step: s.step, source: runId, forwardType: s.type, restore, items: [...s.items.values()] }
+  })
+}
+
+async function approve(deps: EngineDeps, step: string, question: string): Promise<boolean> {
+  const granted = deps.options.yes ? true : await deps.prompt(question).catch(() => false)
+  deps.emit({ kind: 'approval', step, question, granted })
+  return granted
+}

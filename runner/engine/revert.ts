@@ -1,0 +1,113 @@
+/**
+ * Restores the journaled before-states of one step's items: the heart of every rollback
+ * (automatic after a failure, `playbook rollback`, and generated rollback playbooks).
+ *
+ * Per item, the current state decides: equal to the journaled before-state → already restored;
+ * equal to the journaled after-state → restore it; anything else → drift: refuse (nothing of
+ * the step is written) unless `force`. Restoring writes `{key, before: current, after: journaled
+ * before}` through the step type's `applyRestore`. `reverting` is journaled before the write and
+ * `reverted` after, so a rollback killed midway and rerun finishes (restored items then compare
+ * equal to their before-state).
+ */
+import type { Change, StepType } from '../contract.js'
+import { canonicalJson, sameState } from '../canonical.js'
+import { RevertFailed, UnknownStepType, messageOf } from '../errors.js'
+import { applyContext, stepContext, type ContextBase } from './context.js'
+import type { Recorder } from './recorder.js'
+import type { JournaledItem } from './run-state.js'
+
+export type RevertTarget = {
+  /** Id of the forward step whose items are restored. */
+  step: string
+  /** Run whose journal holds the items. */
+  source: string
+  forwardType: string
+  /** The restore-mode step (the forward type's inverse). */
+  restore: { type: string; with: Record<string, unknown> }
+  items: JournaledItem[]
+}
+
+export type RevertOutcome = 'restored' | 'refused' | 'failed' | 'irreversible-skipped' | 'irreversible-stopped'
+
+export type RevertEnv = ContextBase & { registry: ReadonlyMap<string, StepType>; force: boolean; signal: AbortSignal }
+
+export function inverseOf(registry: ReadonlyMap<string, StepType>, step: string, type: string, params: Record<string, unknown>) {
+  const t = registry.get(type)
+  if (!t) throw new UnknownStepType(step, type)
+  return { forward: t, restore: t.inverse(params) }
+}
+
+export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Recorder): Promise<RevertOutcome> {
+  const { emit } = env
+  const forward = env.registry.get(target.forwardType)
+  const restoreType = env.registry.get(target.restore.type)
+  if (!forward || !restoreType) {
+    const err = new UnknownStepType(target.step, forward ? target.restore.type : target.forwardType)
+    await rec.write({ t: 'revert-failed', step: target.step, source: target.source, error: err.message })
+    emit({ kind: 'rollback-failed', step: target.step, error: err.message })
+    return 'failed'
+  }
+  if (forward.irreversible) {
+    const reason = `irreversible: ${forward.irreversible}`
+    emit({ kind: 'rollback-skipped', step: target.step, reason: env.force ? `${reason} (--force: passed without undo)` : `${reason}; rerun with --force to pass it without undoing it` })
+    return env.force ? 'irreversible-skipped' : 'irreversible-stopped'
+  }
+  const keys = target.items.map((i) => i.key)
+  emit({ kind: 'rollback-step', step: target.step, keys })
+  await rec.write({ t: 'reverting', step: target.step, source: target.source, keys })
+  try {
+    const current = await restoreType.observe(stepContext(env, target.step, env.signal), target.restore.with, keys).catch((e) => {
+      throw new RevertFailed(target.step, 'observe', e)
+    })
+    const changes: Change[] = []
+    const unchanged: string[] = []
+    let refused = false
+    for (const item of target.items) {
+      const now = current[item.key] ?? null
+      if (sameState(now, item.before)) {
+        unchanged.push(item.key)
+        continue
+      }
+      if (!sameState(now, item.after)) {
+        emit({ kind: 'rollback-drift', step: target.step, key: item.key, expected: item.after, actual: now, forced: env.force })
+        if (!env.force) {
+          refused = true
+          continue
+        }
+      }
+      changes.push({ key: item.key, before: now, after: item.before, summary: `${item.key}: restore ${canonicalJson(item.before)}` })
+    }
+    if (refused) {
+      const error = `step ${target.step}: items changed since the run set them (drift); nothing of this step was restored. Inspect the diff, then rerun with --force to overwrite`
+      await rec.write({ t: 'revert-failed', step: target.step, source: target.source, error })
+      emit({ kind: 'rollback-failed', step: target.step, error })
+      return 'refused'
+    }
+    if (changes.length > 0) {
+      const ctx = applyContext(env, rec, target.step, env.signal, async (done) => {
+        await rec.write({ t: 'reverted', step: target.step, source: target.source, keys: done })
+      })
+      await restoreType.applyRestore(ctx, target.restore.with, changes).catch((e) => {
+        throw new RevertFailed(target.step, 'restore', e)
+      })
+    }
+    await rec.write({ t: 'reverted', step: target.step, source: target.source, keys })
+    emit({ kind: 'rollback-step-done', step: target.step, restored: changes.map((c) => c.key), unchanged })
+    return 'restored'
+  } catch (e) {
+    const error = messageOf(e)
+    await rec.write({ t: 'revert-failed', step: target.step, source: target.source, error })
+    emit({ kind: 'rollback-failed', step: target.step, error })
+    return 'failed'
+  }
+}
+
+/** Reverts targets in the given order (newest first); stops at the first that cannot be undone. */
+export async function revertAll(targets: RevertTarget[], env: RevertEnv, rec: Recorder): Promise<boolean> {
+  for (const t of targets) {
+    const outcome = await revertStep(t, env, rec)
+    if (outcome === 'restored' || outcome === 'irreversible-skipped') continue
+    return false
+  }
+  return true
+}

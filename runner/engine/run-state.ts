@@ -1,0 +1,106 @@
+/**
+ * Folds the entries of a run into what resume and rollback need: per step, the journaled items
+ * (first before-state wins, last `after` wins: a resumed run reuses the original before-state),
+ * facts, and whether the run ended.
+ */
+import type { Fact, ItemState } from '../contract.js'
+import type { BeginEntry, EndEntry, JournalEntry } from '../journal/entries.js'
+
+export type JournaledItem = { key: string; before: ItemState; after: ItemState; summary: string; applied: boolean }
+
+export type JournaledStep = {
+  step: string
+  type: string
+  with: Record<string, unknown>
+  items: Map<string, JournaledItem>
+  done: boolean
+  failed?: string
+}
+
+export type RunState = {
+  begin?: BeginEntry
+  end?: EndEntry
+  /** Steps in the order they were first journaled. */
+  steps: JournaledStep[]
+  facts: Fact[]
+  waits: Array<{ step: string; ms: number; reason: string; virtual: boolean }>
+  errors: Array<{ step: string; phase: string; error: string }>
+}
+
+export function foldRun(entries: readonly JournalEntry[]): RunState {
+  const state: RunState = { steps: [], facts: [], waits: [], errors: [] }
+  const byId = new Map<string, JournaledStep>()
+  const stepOf = (id: string, type = '?', params: Record<string, unknown> = {}) => {
+    let s = byId.get(id)
+    if (!s) {
+      s = { step: id, type, with: params, items: new Map(), done: false }
+      byId.set(id, s)
+      state.steps.push(s)
+    }
+    return s
+  }
+  for (const e of entries) {
+    switch (e.t) {
+      case 'begin':
+        state.begin ??= e
+        break
+      case 'step': {
+        const s = stepOf(e.step, e.type, e.with)
+        s.type = e.type
+        s.with = e.with
+        break
+      }
+      case 'item': {
+        const s = stepOf(e.step)
+        const prior = s.items.get(e.key)
+        s.items.set(e.key, {
+          key: e.key,
+          before: prior ? prior.before : e.before,
+          after: e.after,
+          summary: e.summary,
+          applied: prior?.applied ?? false,
+        })
+        break
+      }
+      case 'applied':
+        for (const k of e.keys) {
+          const it = stepOf(e.step).items.get(k)
+          if (it) it.applied = true
+        }
+        break
+      case 'done':
+        stepOf(e.step).done = true
+        break
+      case 'failed':
+        stepOf(e.step).failed = e.error
+        state.errors.push({ step: e.step, phase: e.phase, error: e.error })
+        break
+      case 'revert-failed':
+        state.errors.push({ step: e.step, phase: 'rollback', error: e.error })
+        break
+      case 'fact':
+        state.facts.push({ kind: e.kind, step: e.step, data: e.data })
+        break
+      case 'wait':
+        state.waits.push({ step: e.step, ms: e.ms, reason: e.reason, virtual: e.virtual })
+        break
+      case 'end':
+        state.end = e
+        break
+      case 'skipped':
+      case 'reverting':
+      case 'reverted':
+        break
+      default: {
+        const never: never = e
+        void never
+      }
+    }
+  }
+  return state
+}
+
+/** Steps that journaled items, newest first: the order rollback undoes them. */
+export function stepsToRevert(state: RunState): JournaledStep[] {
+  return state.steps.filter((s) => s.items.size > 0).reverse()
+}

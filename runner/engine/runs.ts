@@ -1,0 +1,30 @@
+/** Finding runs in a journal: the one to resume, the latest of a playbook, `last`. */
+import type { Journal } from '../journal/journal.js'
+import { foldRun, type RunState } from './run-state.js'
+
+export type FoundRun = { runId: string; state: RunState }
+
+/** Newest run matching `pred`, newest first scan. */
+export async function findRun(journal: Journal, pred: (s: RunState) => boolean): Promise<FoundRun | undefined> {
+  const ids = await journal.runs()
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const state = foldRun(await journal.read(ids[i]))
+    if (state.begin && pred(state)) return { runId: ids[i], state }
+  }
+  return undefined
+}
+
+/** The latest forward run of `playbook` (in environment `env`). */
+export function latestRunOf(journal: Journal, playbook: string, env: string | null): Promise<FoundRun | undefined> {
+  return findRun(journal, (s) => s.begin!.mode === 'run' && s.begin!.playbook === playbook && s.begin!.env === env && !s.begin!.rollbackOf)
+}
+
+/**
+ * The run a new invocation resumes: the latest run of the same playbook, if it did not end and
+ * was made from the same file (sha256) in the same environment.
+ */
+export async function resumableRun(journal: Journal, playbook: string, env: string | null, sha256: string): Promise<FoundRun | 'changed' | undefined> {
+  const last = await findRun(journal, (s) => s.begin!.mode === 'run' && s.begin!.playbook === playbook && s.begin!.env === env)
+  if (!last || last.state.end) return undefined
+  return last.state.begin!.sha256 === sha256 ? last : 'changed'
+}

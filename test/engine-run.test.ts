@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest'
+import { createTestWorlds, registerMemoryWorld } from '../runner/clients/test-worlds.js'
+import { MemoryJournal } from '../runner/journal/journal.js'
+import type { Journal } from '../runner/journal/journal.js'
+import type { JournalEntry } from '../runner/journal/entries.js'
+import { run } from '../runner/engine/execute.js'
+import { rollback } from '../runner/engine/rollback.js'
+import { deps, playbook, step } from './engine-helpers.js'
+
+const initial = { a: 1, b: 2, c: 3 }
+
+function threeSteps(world: string) {
+  return playbook([
+    step('one', world, { a: 10 }),
+    step('two', world, { b: 20, x: 'new' }),
+    step('three', world, { c: null }),
+  ])
+}
+
+describe('run', () => {
+  it('applies every step and a second run makes no apply call', async () => {
+    const w = registerMemoryWorld('idem', initial)
+    const d = deps()
+    const r1 = await run(threeSteps('mem:idem'), d)
+    expect(r1).toMatchObject({ status: 'done', exitCode: 0 })
+    expect(w.state).toEqual({ a: 10, b: 20, x: 'new' })
+    const writes = w.writes
+    expect(writes).toBe(4)
+    const r2 = await run(threeSteps('mem:idem'), d)
+    expect(r2.status).toBe('done')
+    expect(r2.runId).not.toBe(r1.runId)
+    expect(w.writes).toBe(writes)
+    const second = await d.journal.read(r2.runId)
+    expect(second.filter((e) => e.t === 'item' || e.t === 'applied')).toEqual([])
+    expect(second.filter((e) => e.t === 'skipped').map((e) => (e as { reason: string }).reason)).toEqual(['nothing to change', 'nothing to change', 'nothing to change'])
+  })
+
+  it('journals every before-state durably before apply is called', async () => {
+    const order: string[] = []
+    const inner = new MemoryJournal()
+    const journal: Journal = {
+      append: async (id, e) => {
+        await inner.append(id, e)
+        order.push(e.t === 'item' ? `item:${e.key}` : e.t)
+      },
+      read: (id) => inner.read(id),
+      runs: () => inner.runs(),
+    }
+    registerMemoryWorld('order', initial)
+    // Record world writes in the same order log, through a wrapping world factory.
+    const d = deps({
+      journal,
+      clients: {
+        testWorlds: (o) => {
+          const worlds = createTestWorlds(o)
+          return {
+            open(ref) {
+              const w = worlds.open(ref)
+              return { ...w, read: w.read, checkpoint: w.checkpoint, set: (k: string, v: unknown) => (order.push(`write:${k}`), w.set(k, v)) }
+            },
+          }
+        },
+      },
+    })
+    await run(playbook([step('two', 'mem:order', { b: 20, x: 'new' })]), d)
+    expect(order).toEqual(['begin', 'step', 'item:b', 'item:x', 'write:b', 'applied', 'write:x', 'applied', 'done', 'end'])
+  })
+
+  it('a failing step with onFailure rollback restores its own and earlier steps (exit 1)', async () => {
+    const w = registerMemoryWorld('fail', initial)
+    const pb = playbook([
+      step('one', 'mem:fail', { a: 10 }),
+      step('two', 'mem:fail', { b: 20, x: 'new', y: 'boom' }, { with: { failAt: 'x' } }),
+      step('three', 'mem:fail', { c: null }),
+    ])
+    const d = deps()
+    const r = await run(pb, d)
+    expect(r).toMatchObject({ status: 'rolled-back', exitCode: 1 })
+    expect(w.state).toEqual(initial)
+    expect(d.events.some((e) => e.kind === 'step-failed' && e.step === 'two')).toBe(true)
+    expect(d.events.filter((e) => e.kind === 'rollback-step').map((e) => (e as { step: string }).step)).toEqual(['two', 'one'])
+  })
+
+  it('onFailure stop leaves earlier steps applied (exit 1)', async () => {
+    const w = registerMemoryWorld('stop', initial)
+    const pb = playbook([step('one', 'mem:stop', { a: 10 }), step('two', 'mem:stop', { b: 20 }, { with: { failAt: 'b' }, onFailure: 'stop' })])
+    const r = await run(pb, deps())
+    expect(r).toMatchObject({ status: 'failed', exitCode: 1 })
+    expect(w.state).toEqual({ ...initial, a: 10 })
+  })
+
+  it('a revert that fails gives exit 3', async () => {
+    const w = registerMemoryWorld('revfail', initial)
+    const pb = playbook([step('one', 'mem:revfail', { a: 10 }), step('two', 'mem:revfail', { b: 20 }, { with: { failAt: 'b' } })])
+    const d = deps()
+    // Someone changes `a` behind the run's back before the failure is rolled back.
+    const j = d.journal as MemoryJournal
+    const append = j.append.bind(j)
+    j.append = async (id, e: JournalEntry) => {
+      if (e.t === 'failed') w.state.a = 99
+      return append(id, e)
+    }
+    const r = await run(pb, d)
+    expect(r).toMatchObject({ status: 'rollback-incomplete', exitCode: 3 })
+    expect(d.events.some((e) => e.kind === 'rollback-drift' && e.key === 'a')).toBe(true)
+  })
+
+  it('skips steps whose when is false, and honours --only and --from', async () => {
+    const w = registerMemoryWorld('sel', initial)
+    const pb = playbook([step('one', 'mem:sel', { a: 10 }, { when: false }), step('two', 'mem:sel', { b: 20 }), step('three', 'mem:sel', { c: 30 })])
+    await run(pb, deps({ options: { force: false, skipTtlWait: false, yes: true, dryRun: false, only: 'two' } }))
+    expect(w.state).toEqual({ a: 1, b: 20, c: 3 })
+    await run(pb, deps({ options: { force: false, skipTtlWait: false, yes: true, dryRun: false, from: 'three' } }))
+    expect(w.state).toEqual({ a: 1, b: 20, c: 30 })
+    await expect(run(pb, deps({ options: { force: false, skipTtlWait: false, yes: true, dryRun: false, from: 'nope' } }))).rejects.toThrow(/--from nope/)
+  })
+
+  it('a refused pause stops before the step, and a rerun resumes the same run', async () => {
+    const w = registerMemoryWorld('pause', initial)
+    const pb = playbook([step('one', 'mem:pause', { a: 10 }), step('two', 'mem:pause', { b: 20 }, { pause: 'Switch now?' })])
+    const d = deps({ options: { force: false, skipTtlWait: false, yes: false, dryRun: false } })
+    const r1 = await run(pb, d)
+    expect(r1).toMatchObject({ status: 'declined', exitCode: 1 })
+    expect(w.state).toEqual({ ...initial, a: 10 })
+    const r2 = await run(pb, { ...d, prompt: async () => true })
+    expect(r2).toMatchObject({ status: 'done', resumed: true, runId: r1.runId })
+    expect(w.state).toEqual({ ...initial, a: 10, b: 20 })
+    const rb = await rollback(r1.runId, { ...d }, { force: false })
+    expect(rb.exitCode).toBe(0)
+    expect(w.state).toEqual(initial)
+  })
+})
