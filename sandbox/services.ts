@@ -3,11 +3,21 @@
  * The server (sandbox/server.ts) routes each request to the first handler that matches it.
  */
 import type { Controller, ServiceHandler } from './types.js'
+import { ecsHandler } from './ecs/handler.js'
+import { ecsDeployments } from './ecs/deployments.js'
+import { ecsLauncher } from './ecs/launcher.js'
+import { eventsHandler } from './events/handler.js'
+import { schedulerHandler } from './scheduler/handler.js'
 
 export const handlers: ServiceHandler[] = [
+  ecsHandler,
+  eventsHandler,
+  schedulerHandler,
   // route53Handler, ecsHandler, eventsHandler, schedulerHandler, kubernetesHandler
 ]
 
 export const controllers: Controller[] = [
+  ecsLauncher,
+  ecsDeployments,
   // route53Propagation, ecsLauncher, ...kubernetesControllers
 ]
