@@ -3,6 +3,8 @@
  * The server (sandbox/server.ts) routes each request to the first handler that matches it.
  */
 import type { Controller, ServiceHandler } from './types.js'
+import { route53Handler } from './route53/handler.js'
+import { route53Propagation } from './route53/propagation.js'
 import { ecsHandler } from './ecs/handler.js'
 import { ecsDeployments } from './ecs/deployments.js'
 import { ecsLauncher } from './ecs/launcher.js'
@@ -10,6 +12,7 @@ import { eventsHandler } from './events/handler.js'
 import { schedulerHandler } from './scheduler/handler.js'
 
 export const handlers: ServiceHandler[] = [
+  route53Handler,
   ecsHandler,
   eventsHandler,
   schedulerHandler,
@@ -17,6 +20,7 @@ export const handlers: ServiceHandler[] = [
 ]
 
 export const controllers: Controller[] = [
+  route53Propagation,
   ecsLauncher,
   ecsDeployments,
   // route53Propagation, ecsLauncher, ...kubernetesControllers
