@@ -4,11 +4,19 @@
  */
 import type { StepType } from '../runner/contract.js'
 import { testMemory, testMemoryIrreversible } from './test-memory.js'
+import { route53Ttl } from './route53-ttl.js'
+import { route53Records } from './route53-records.js'
+import { ecsScheduledTasks } from './ecs-scheduled-tasks.js'
+import { ecsService } from './ecs-service.js'
 
 export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType>(
   [
     // one line per step type, e.g. route53Ttl,
     testMemory,
     testMemoryIrreversible,
+    route53Ttl,
+    route53Records,
+    ecsScheduledTasks,
+    ecsService,
   ].map((s: StepType) => [s.type, s]),
 )
