@@ -1,0 +1,159 @@
+/**
+ * `k8s.apply`: apply a directory of manifests, or a render command's output, with server-side
+ * apply under our own field manager, every CronJob forced to `spec.suspend: true`; wait until the
+ * Deployments and StatefulSets are rolled out and their Services have ready endpoints.
+ *
+ * Item state: the live object projected onto the fields the manifest sets (steps/kube/objects.ts
+ * says why). The plan's `after` of each object is the server's own answer to a `dryRun=All` apply,
+ * projected the same way, so values the API server normalizes (quantities, defaults inside
+ * manifest fields) are predicted exactly and a second run finds nothing to change.
+ */
+import { z } from 'zod'
+import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
+import type { KubeObject } from '../runner/clients/kube-types.js'
+import { sameState } from './canonical.js'
+import { loadManifests } from './kube/manifests.js'
+import { applyRank, changedPaths, describeRef, itemKey, project, refOf, refOfKey } from './kube/objects.js'
+import { durationMs, waitUntilReady } from './kube/wait.js'
+import { StepError, messageOf } from './step-error.js'
+
+const TYPE = 'k8s.apply'
+
+const duration = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration such as 90s, 5m or 1h')])
+
+export const k8sApplyParams = z
+  .object({
+    path: z.string().min(1).optional(),
+    render: z.object({ command: z.string().min(1), args: z.array(z.string()).default([]) }).strict().optional(),
+    namespace: z.string().min(1).optional(),
+    wait: z
+      .union([z.literal(false), z.object({ timeout: duration.default('5m'), interval: duration.default('5s') }).strict()])
+      .default({ timeout: '5m', interval: '5s' }),
+  })
+  .strict()
+  .refine((p) => (p.path ? 1 : 0) + (p.render ? 1 : 0) === 1, 'give either path (a manifest file or directory) or render (a command), not both')
+
+export type K8sApplyParams = z.infer<typeof k8sApplyParams>
+
+/** What observe learned beyond item states (kept off the JSON: a symbol-keyed member). */
+const PLAN = Symbol('k8s.apply plan')
+type Plan = { desired: KubeObject[]; predicted: Map<string, unknown>; dryRunFailures: string[] }
+type PlannedObserved = Observed & { [PLAN]?: Plan }
+
+export class ApplyFailed extends StepError {}
+
+export const k8sApply: StepType<K8sApplyParams> = {
+  type: TYPE,
+  description:
+    'Apply Kubernetes manifests (a file or directory of YAML, or the output of a render command such as helm template) with ' +
+    'server-side apply under the field manager "switchover", every CronJob created suspended. The plan is the server\'s own ' +
+    'dryRun=All answer, shown per object as created, changed fields or unchanged. Waits until every Deployment and StatefulSet ' +
+    'is rolled out (kubectl rollout status rules) and their Services have ready endpoints. Rollback deletes what the step ' +
+    'created and puts back the fields it changed.',
+  params: k8sApplyParams,
+
+  async observe(ctx: StepContext, p: K8sApplyParams, keys?: string[]): Promise<Observed> {
+    const desired = await loadManifests(ctx, p)
+    const byKey = new Map(desired.map((m) => [itemKey(refOf(m)), m]))
+    const out: PlannedObserved = {}
+    for (const key of keys ?? [...byKey.keys()]) {
+      const live = await ctx.kube.get(refOfKey(key))
+      // A key whose manifest is gone is compared whole: it can only have been created by the step.
+      out[key] = live ? project(live, byKey.get(key) ?? live) : null
+    }
+    if (keys) return out
+    const plan: Plan = { desired, predicted: new Map(), dryRunFailures: [] }
+    for (const m of [...desired].sort((a, b) => applyRank(a.kind) - applyRank(b.kind))) {
+      try {
+        const answer = await ctx.kube.apply(m, { dryRun: true, force: true })
+        plan.predicted.set(itemKey(refOf(m)), project(answer, m))
+      } catch (e) {
+        // Objects in a namespace the same manifests create cannot be dry-run before it exists.
+        plan.dryRunFailures.push(`${describeRef(refOf(m))}: ${messageOf(e)}`)
+      }
+    }
+    out[PLAN] = plan
+    return out
+  },
+
+  diff(_p: K8sApplyParams, now: Observed): Change[] {
+    const plan = planOf(now)
+    const changes: Change[] = []
+    for (const m of plan.desired) {
+      const key = itemKey(refOf(m))
+      const before = now[key] ?? null
+      const after = plan.predicted.get(key) ?? project(m, m)
+      if (sameState(before, after)) continue
+      changes.push({ key, before, after, summary: summarize(m, before, after) })
+    }
+    return changes
+  },
+
+  notes(_ctx: StepContext, _p: K8sApplyParams, now: Observed, changes: Change[]): Note[] {
+    const plan = (now as PlannedObserved)[PLAN]
+    if (!plan) return []
+    const changed = new Set(changes.map((c) => c.key))
+    const unchanged = plan.desired.filter((m) => !changed.has(itemKey(refOf(m)))).map((m) => describeRef(refOf(m)))
+    const notes: Note[] = plan.dryRunFailures.map((f) => ({ level: 'warn' as const, message: `server dry run refused ${f}` }))
+    if (unchanged.length > 0) notes.push({ level: 'info', message: `unchanged: ${unchanged.join(', ')}` })
+    return notes
+  },
+
+  async apply(ctx: ApplyContext, p: K8sApplyParams, changes: Change[]): Promise<void> {
+    await writeStates(ctx, changes, 'apply')
+    if (p.wait === false) return
+    const desired = await loadManifests(ctx, p)
+    const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
+    const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
+    await waitUntilReady(ctx, { workloads, services }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
+  },
+
+  async applyRestore(ctx: ApplyContext, _p: K8sApplyParams, changes: Change[]): Promise<void> {
+    await writeStates(ctx, changes, 'restore')
+  },
+
+  inverse: (p) => ({ type: TYPE, with: p as Record<string, unknown> }),
+}
+
+function planOf(now: Observed): Plan {
+  const plan = (now as PlannedObserved)[PLAN]
+  if (!plan) throw new ApplyFailed(TYPE, 'diff', 'the observed state carries no manifests', 'Pass diff the value observe returned, unchanged')
+  return plan
+}
+
+/** Deletes (after = null) in reverse apply order, then server-side applies in apply order. */
+async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore'): Promise<void> {
+  const rank = (c: Change) => applyRank(refOfKey(c.key).kind)
+  const deletes = changes.filter((c) => c.after === null).sort((a, b) => rank(b) - rank(a))
+  const applies = changes.filter((c) => c.after !== null).sort((a, b) => rank(a) - rank(b))
+  for (const c of deletes) {
+    await guarded(phase, c, () => ctx.kube.delete(refOfKey(c.key)))
+    await ctx.applied([c.key])
+  }
+  for (const c of applies) {
+    // Fields our manager owned and `after` omits are removed by the server: absent stays absent.
+    await guarded(phase, c, () => ctx.kube.apply(c.after as KubeObject, { force: true }))
+    await ctx.applied([c.key])
+  }
+}
+
+async function guarded<T>(phase: 'apply' | 'restore', c: Change, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (e) {
+    throw new ApplyFailed(TYPE, phase, `${c.summary} failed: ${messageOf(e)}`, 'Fix the cause (permissions, invalid manifest) and run again', e)
+  }
+}
+
+function summarize(m: KubeObject, before: unknown, after: unknown): string {
+  const what = describeRef(refOf(m))
+  if (before === null) return `create ${what}`
+  const paths = changedPaths(before, after)
+  const shown = paths.slice(0, 4).join(', ') + (paths.length > 4 ? ` and ${paths.length - 4} more` : '')
+  return `update ${what}: ${shown}`
+}
+
+function hasSelector(svc: KubeObject): boolean {
+  const spec = (svc.spec ?? {}) as { selector?: Record<string, string>; type?: string }
+  return spec.type !== 'ExternalName' && Object.keys(spec.selector ?? {}).length > 0
+}

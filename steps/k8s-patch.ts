@@ -1,0 +1,107 @@
+/**
+ * `k8s.patch`: a reversible patch of one object (JSON merge patch or JSON patch), e.g. the backend
+ * weights of an SMI TrafficSplit, or an annotation.
+ *
+ * Item state: the values of exactly the paths the patch touches, as `{jsonPointer: value}` with
+ * absent paths left out. That is what is journaled and what the inverse writes back (absent stays
+ * absent); the rest of the object is not the step's business and is never compared.
+ * Both directions write through the same JSON patch (replace, add with missing parents, remove),
+ * so the forward run and the restore are one code path.
+ */
+import { z } from 'zod'
+import type { ApplyContext, Change, Observed, StepContext, StepType } from '../runner/contract.js'
+import type { KubeRef } from '../runner/clients/kube-types.js'
+import { sameState } from './canonical.js'
+import { describeRef, itemKey } from './kube/objects.js'
+import { mergeLeaves, parsePointer, patchTo, valuesAt, type PathValues } from './kube/pointer.js'
+import { StepError, messageOf } from './step-error.js'
+
+const TYPE = 'k8s.patch'
+
+const pointer = z.string().refine((s) => {
+  try {
+    const t = parsePointer(s)
+    return t.length > 0 && t[t.length - 1] !== '-'
+  } catch {
+    return false
+  }
+}, 'a JSON pointer such as /spec/backends/0/weight (appending with "-" cannot be undone by path)')
+
+const jsonOp = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('add'), path: pointer, value: z.unknown() }).strict(),
+  z.object({ op: z.literal('replace'), path: pointer, value: z.unknown() }).strict(),
+  z.object({ op: z.literal('remove'), path: pointer }).strict(),
+])
+
+export const k8sPatchParams = z
+  .object({
+    ref: z.object({ apiVersion: z.string().min(1), kind: z.string().min(1), namespace: z.string().min(1).optional(), name: z.string().min(1) }).strict(),
+    merge: z.record(z.string(), z.unknown()).optional(),
+    json: z.array(jsonOp).min(1, 'json must list at least one operation').optional(),
+  })
+  .strict()
+  .refine((p) => (p.merge ? 1 : 0) + (p.json ? 1 : 0) === 1, 'give either merge (a JSON merge patch) or json (JSON patch operations), not both')
+
+export type K8sPatchParams = z.infer<typeof k8sPatchParams>
+
+export class PatchFailed extends StepError {}
+
+/** The pointers the patch touches and the values it leaves there (pure). */
+export function touched(p: K8sPatchParams): { pointers: string[]; after: PathValues } {
+  const writes: Array<[string, unknown]> = p.merge
+    ? mergeLeaves(p.merge)
+    : (p.json ?? []).map((op) => [op.path, op.op === 'remove' ? null : op.value] as [string, unknown])
+  const after: PathValues = {}
+  for (const [ptr, value] of writes) {
+    if (value === null || value === undefined) delete after[ptr]
+    else after[ptr] = value
+  }
+  return { pointers: [...new Set(writes.map(([ptr]) => ptr))], after }
+}
+
+export const k8sPatch: StepType<K8sPatchParams> = {
+  type: TYPE,
+  description:
+    'Patch one Kubernetes object (JSON merge patch or JSON patch add/replace/remove), e.g. the backend weights of an SMI ' +
+    'TrafficSplit or an annotation. The values of exactly the touched paths are journaled; rollback writes them back, ' +
+    'removing paths that were absent.',
+  params: k8sPatchParams,
+
+  async observe(ctx: StepContext, p: K8sPatchParams): Promise<Observed> {
+    const ref = p.ref as KubeRef
+    const live = await ctx.kube.get(ref)
+    return { [itemKey(ref)]: live ? valuesAt(live, touched(p).pointers) : null }
+  },
+
+  diff(p: K8sPatchParams, now: Observed): Change[] {
+    const key = itemKey(p.ref as KubeRef)
+    const before = now[key] ?? null
+    const { after } = touched(p)
+    if (sameState(before, after)) return []
+    return [{ key, before, after, summary: `patch ${describeRef(p.ref as KubeRef)}: ${Object.keys(after).concat(Object.keys(before ?? {})).filter((v, i, a) => a.indexOf(v) === i).join(', ')}` }]
+  },
+
+  apply: (ctx, p, changes) => write(ctx, p, changes, 'apply'),
+  applyRestore: (ctx, p, changes) => write(ctx, p, changes, 'restore'),
+  inverse: (p) => ({ type: TYPE, with: p as Record<string, unknown> }),
+}
+
+async function write(ctx: ApplyContext, p: K8sPatchParams, changes: Change[], phase: 'apply' | 'restore'): Promise<void> {
+  const ref = p.ref as KubeRef
+  for (const c of changes) {
+    const live = await ctx.kube.get(ref)
+    if (!live) {
+      throw new PatchFailed(TYPE, phase, `${describeRef(ref)} does not exist`, 'Create it first (k8s.apply) or fix ref; k8s.patch never creates objects')
+    }
+    // Restore writes the journaled values; every path the patch touches is covered either way.
+    const pointers = [...new Set([...touched(p).pointers, ...Object.keys((c.after ?? {}) as PathValues)])]
+    const ops = patchTo(live, pointers, (c.after ?? {}) as PathValues)
+    if (ops.length === 0) continue
+    try {
+      await ctx.kube.patch(ref, ops, 'json')
+    } catch (e) {
+      throw new PatchFailed(TYPE, phase, `patching ${describeRef(ref)} failed: ${messageOf(e)}`, 'Check the paths against the object (kubectl get -o yaml) and run again', e)
+    }
+    await ctx.applied([c.key])
+  }
+}

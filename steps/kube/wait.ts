@@ -1,0 +1,69 @@
+/**
+ * Waiting for applied workloads the way `kubectl rollout status` does, polling on the context's
+ * clock (virtual in the sandbox), then for their Services to have ready endpoints where the
+ * cluster shows Endpoints objects.
+ */
+import type { ApplyContext } from '../../runner/contract.js'
+import type { KubeRef } from '../../runner/clients/kube-types.js'
+import { StepError } from '../step-error.js'
+import { describeRef } from './objects.js'
+import { conditionSummary, endpointsReady, rolloutStatus } from './rollout.js'
+
+export class RolloutFailed extends StepError {
+  constructor(what: string, message: string) {
+    super('k8s.apply', 'apply', `${what} failed to roll out: ${message}`,
+      'Look at the pods (kubectl describe / logs); the run rolls back what this step created or changed')
+  }
+}
+
+export class RolloutTimedOut extends StepError {
+  constructor(timeoutMs: number, waiting: string[]) {
+    super('k8s.apply', 'apply', `not rolled out within ${Math.round(timeoutMs / 1000)} s: ${waiting.join('; ')}`,
+      'Raise wait.timeout if the rollout is only slow, or fix what keeps it from becoming ready')
+  }
+}
+
+export type WaitTargets = { workloads: KubeRef[]; services: KubeRef[] }
+
+export async function waitUntilReady(ctx: ApplyContext, targets: WaitTargets, timeoutMs: number, intervalMs: number): Promise<void> {
+  const deadline = ctx.clock.now() + timeoutMs
+  for (;;) {
+    const waiting = await notReady(ctx, targets)
+    if (waiting.length === 0) return
+    const left = deadline - ctx.clock.now()
+    if (left <= 0) throw new RolloutTimedOut(timeoutMs, waiting)
+    await ctx.wait(Math.min(intervalMs, left), `rollout: ${waiting.length} not ready (${waiting[0]})`)
+  }
+}
+
+/** What is not ready yet, one line each; throws when a rollout has failed for good. */
+async function notReady(ctx: ApplyContext, targets: WaitTargets): Promise<string[]> {
+  const waiting: string[] = []
+  for (const ref of targets.workloads) {
+    const obj = await ctx.kube.get(ref)
+    if (!obj) {
+      waiting.push(`${describeRef(ref)}: not found`)
+      continue
+    }
+    const r = rolloutStatus(obj)
+    const conditions = conditionSummary(obj)
+    if (r.state === 'failed') throw new RolloutFailed(describeRef(ref), conditions ? `${r.message} [${conditions}]` : r.message)
+    if (r.state === 'waiting') waiting.push(`${describeRef(ref)}: ${r.message}${conditions ? ` [${conditions}]` : ''}`)
+  }
+  if (waiting.length > 0) return waiting
+  for (const svc of targets.services) {
+    // A cluster without Endpoints objects for this Service gives nothing to observe: not a wait.
+    const ep = await ctx.kube.get({ apiVersion: 'v1', kind: 'Endpoints', namespace: svc.namespace, name: svc.name })
+    if (ep && !endpointsReady(ep)) waiting.push(`${describeRef(svc)}: no ready endpoints`)
+  }
+  return waiting
+}
+
+/** `90`, `'90s'`, `'5m'`, `'1h'` to milliseconds. */
+export function durationMs(v: number | string): number {
+  if (typeof v === 'number') return v * 1000
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim())
+  if (!m) throw new Error(`not a duration: ${v} (use e.g. 90s, 5m, 1h)`)
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']
+  return Number(m[1]) * unit
+}
