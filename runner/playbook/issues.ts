@@ -75,6 +75,8 @@ export function issuesToProblems(
       const key = String(path[path.length - 1])
       const hint = MISSING_KEY_HINTS[key]
       message = `missing required key "${key}"${hint ? ` (${hint})` : ''}`
+    } else if (path.length === 0 && iss.code === 'invalid_type') {
+      message = `a playbook is a map of version, name, steps and more; got ${describe(iss.input)}`
     } else if (iss.code === 'invalid_union') {
       message = unionMessage(iss) ?? message
     }

@@ -1,17 +1,19 @@
 /** "Did you mean" suggestions: the nearest known name by edit distance, when it is close. */
 
-/** Levenshtein distance, O(a·b) on short names only. */
+/** Edit distance counting a swap of neighbours as one edit (typos like "tiemout"); short names only. */
 export function editDistance(a: string, b: string): number {
   if (a.length > 64 || b.length > 64) return Math.max(a.length, b.length)
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i])
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1)
+      d[i]![j] = v
     }
-    prev = cur
   }
-  return prev[b.length]!
+  return d[a.length]![b.length]!
 }
 
 /** The known name closest to `name`, if within a third of its length (at least 1, case ignored). */

@@ -44,9 +44,7 @@ export function readSource(text: string, file: string): SourceResult {
     return { ok: false, problems: [problemAt(file, lines, deepAt, '', depthMessage())] }
   }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false })
-  const problems: Problem[] = doc.errors.map((e) =>
-    problemAt(file, lines, e.pos[0], '', `YAML: ${e.code === 'RESOURCE_EXHAUSTION' ? depthMessage() : e.message}`),
-  )
+  const problems: Problem[] = doc.errors.map((e) => problemAt(file, lines, e.pos[0], '', `YAML: ${yamlMessage(e.code, e.message)}`))
   if (problems.length > 0) return { ok: false, problems }
   problems.push(...screenNodes(doc, text, file, lines))
   if (problems.length > 0) return { ok: false, problems }
@@ -54,6 +52,13 @@ export function readSource(text: string, file: string): SourceResult {
     return { ok: false, problems: [problemAt(file, lines, 0, '', 'the playbook is empty; start with `version: 1`')] }
   }
   return { ok: true, source: { file, text, doc, lines, data: doc.toJS({ maxAliasCount: 0 }) } }
+}
+
+/** The parser's own words, except where they speak to programmers rather than playbook authors. */
+function yamlMessage(code: string, message: string): string {
+  if (code === 'RESOURCE_EXHAUSTION') return depthMessage()
+  if (code === 'MULTIPLE_DOCS') return 'a playbook file holds one YAML document; remove the extra `---` and what follows'
+  return message
 }
 
 function depthMessage(): string {
@@ -64,8 +69,12 @@ function depthMessage(): string {
 function screenNodes(doc: Document.Parsed, text: string, file: string, lines: LineCounter): Problem[] {
   const problems: Problem[] = []
   let deepest = 0
+  const aliases = new Set<string>()
   visit(doc, (_key, node, path) => {
     if (isAlias(node)) {
+      // One problem per alias name: an alias bomb repeats the same few names thousands of times.
+      if (aliases.has(node.source)) return visit.SKIP
+      aliases.add(node.source)
       problems.push(problemAt(file, lines, node.range?.[0] ?? 0, '', `YAML aliases (*${node.source}) are not allowed in playbooks; write the value out`))
       return visit.SKIP
     }
