@@ -10,12 +10,14 @@ import { ecsDeployments } from './ecs/deployments.js'
 import { ecsLauncher } from './ecs/launcher.js'
 import { eventsHandler } from './events/handler.js'
 import { schedulerHandler } from './scheduler/handler.js'
+import { kubernetesControllers, kubernetesHandler } from './kubernetes/index.js'
 
 export const handlers: ServiceHandler[] = [
   route53Handler,
   ecsHandler,
   eventsHandler,
   schedulerHandler,
+  kubernetesHandler,
   // route53Handler, ecsHandler, eventsHandler, schedulerHandler, kubernetesHandler
 ]
 
@@ -23,5 +25,6 @@ export const controllers: Controller[] = [
   route53Propagation,
   ecsLauncher,
   ecsDeployments,
+  ...kubernetesControllers,
   // route53Propagation, ecsLauncher, ...kubernetesControllers
 ]
