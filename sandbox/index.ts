@@ -58,7 +58,7 @@ export interface RunningSandbox {
   dump(opts?: { ledger?: boolean }): unknown
   /** Replace the estate with `estate` (default: the seed) and its clock. Faults and calls stay. */
   reset(estate?: Estate): void
-  /** Write `<stateDir>/state.json` atomically, with the current virtual time in `now`. */
+  /** Write `<stateDir>/state.json` atomically, with the current virtual time in `now` (flow time caught up first). */
   save(): Promise<void>
   /** Close the server and every connection, flush the calls log. */
   stop(): Promise<void>
@@ -104,7 +104,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     faults: { add: (r) => faults.add(r), clear: () => faults.clear() },
     dump,
     reset,
-    save: () => saveState(stateDir, core.snapshot()),
+    save: () => (core.time.sync(), saveState(stateDir, core.snapshot())),
     stop: () => (stopped ??= server.close().then(() => log.close())),
   }
 }

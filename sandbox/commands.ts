@@ -1,0 +1,77 @@
+/**
+ * `playbook sandbox serve | dump | reset`. They return data and strings; the CLI prints them.
+ * State lives in `<stateDir>/state.json` (see persist.ts); serve saves it when it stops.
+ */
+import { referenceEstate } from '../fixtures/generate.js'
+import { canonicalJson } from './canonical.js'
+import { dumpEstate } from './dump.js'
+import type { Estate } from './estate.js'
+import { startSandbox, type RunningSandbox } from './index.js'
+import { loadOrSeed, readEstateFile, saveState, STATE_FILE } from './persist.js'
+import type { SandboxConfig } from './types.js'
+
+/** `--estate FILE` or an estate value. */
+export type EstateSource = string | Estate
+
+async function resolveEstate(source: EstateSource | undefined): Promise<Estate | undefined> {
+  return typeof source === 'string' ? readEstateFile(source) : source
+}
+
+const shellQuote = (v: string) => (/^[\w@%+=:,./-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`)
+
+/** `export NAME=value` lines for a POSIX shell. */
+export function exportLines(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+    .join('\n')
+}
+
+export type ServeHandle = {
+  sandbox: RunningSandbox
+  /** The `export ...` lines a shell needs to use the sandbox. */
+  exports: string
+  /** Resolves once the sandbox stopped (SIGINT/SIGTERM or `stop`) and its state is saved. */
+  done: Promise<void>
+  /** Save the state and stop (what a signal does). */
+  stop(): Promise<void>
+}
+
+/**
+ * Start a long-running sandbox on flowing time from `<stateDir>/state.json` (or `estate`, or the
+ * reference estate), listening on 127.0.0.1 (`port` or a free one). On SIGINT/SIGTERM it saves
+ * the state and stops; `done` resolves then.
+ */
+export async function serveCommand(opts: { estate?: EstateSource; stateDir: string; port?: number; config?: Partial<SandboxConfig> }): Promise<ServeHandle> {
+  const estate = await resolveEstate(opts.estate)
+  const sandbox = await startSandbox({ estate, stateDir: opts.stateDir, persist: true, port: opts.port, config: { ...opts.config, flow: true } })
+  let finish!: () => void
+  const done = new Promise<void>((resolve) => (finish = resolve))
+  let stopping: Promise<void> | null = null
+  const stop = () =>
+    (stopping ??= (async () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      try {
+        await sandbox.save()
+      } finally {
+        await sandbox.stop()
+        finish()
+      }
+    })())
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return { sandbox, exports: exportLines(sandbox.env), done, stop }
+}
+
+/** `sandbox dump`: the persisted estate (or the reference estate) as canonical, indented JSON. */
+export async function dumpCommand(opts: { stateDir: string; ledger?: boolean }): Promise<string> {
+  const estate = await loadOrSeed(opts.stateDir)
+  return canonicalJson(dumpEstate(estate, { ledger: opts.ledger }), 2)
+}
+
+/** `sandbox reset`: replace the persisted state with `estate` (or the reference estate). */
+export async function resetCommand(opts: { stateDir: string; estate?: EstateSource }): Promise<string> {
+  const estate = (await resolveEstate(opts.estate)) ?? referenceEstate()
+  await saveState(opts.stateDir, estate)
+  return `sandbox state reset to ${typeof opts.estate === 'string' ? opts.estate : opts.estate ? 'the given estate' : 'the reference estate'} (${opts.stateDir}/${STATE_FILE})`
+}
