@@ -22,11 +22,12 @@ export function virtualClock(start = Date.UTC(2026, 2, 2, 1, 45)): Clock & { sle
 
 export function step(id: string, world: string, set: Record<string, unknown>, more: Partial<ResolvedStep> = {}): ResolvedStep {
   const { with: w, ...rest } = more
-  return { id, type: 'test.memory', with: { world, set, ...(w ?? {}) }, when: true, timeoutMs: 60_000, onFailure: 'rollback', line: 1, ...rest }
+  const params = { world, set, ...(w ?? {}) }
+  return { id, type: 'test.memory', with: params, params, when: true, timeoutMs: 60_000, onFailure: 'rollback', line: 1, ...rest }
 }
 
 export function playbook(steps: ResolvedStep[], more: Partial<Playbook> = {}): Playbook {
-  return { name: 'demo', version: 1, vars: {}, defaults: {}, steps, ...more }
+  return { name: 'demo', version: 1, vars: {}, defaults: { onFailure: 'rollback', timeoutMs: 60_000 }, steps, ...more }
 }
 
 export function deps(more: Partial<EngineDeps> & { journal?: Journal } = {}): EngineDeps & { events: EngineEvent[] } {

@@ -56,20 +56,19 @@ export function applyContext(
   onApplied: (keys: string[]) => Promise<void>,
 ): ApplyContext & { readonly testWorlds: TestWorlds } {
   const sc = stepContext(base, stepId, signal)
-  return Object.defineProperties(
-    {
-      applied: onApplied,
-      async fact(kind: string, data: Record<string, unknown>) {
-        await rec.write({ t: 'fact', step: stepId, kind, data })
-        base.facts.push({ kind, step: stepId, data })
-      },
-      approve: (question: string) => base.approve(stepId, question),
-      async wait(ms: number, reason: string) {
-        await rec.write({ t: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
-        base.emit({ kind: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
-        await base.clock.sleep(ms, signal)
-      },
+  const own = {
+    applied: onApplied,
+    async fact(kind: string, data: Record<string, unknown>) {
+      await rec.write({ t: 'fact', step: stepId, kind, data })
+      base.facts.push({ kind, step: stepId, data })
     },
-    Object.getOwnPropertyDescriptors(sc),
-  ) as ApplyContext & { readonly testWorlds: TestWorlds }
+    approve: (question: string) => base.approve(stepId, question),
+    async wait(ms: number, reason: string) {
+      await rec.write({ t: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
+      base.emit({ kind: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
+      await base.clock.sleep(ms, signal)
+    },
+  }
+  // Copy the getters themselves, so clients stay lazy.
+  return Object.defineProperties(own, Object.getOwnPropertyDescriptors(sc)) as unknown as ApplyContext & { readonly testWorlds: TestWorlds }
 }

@@ -18,7 +18,7 @@ import { applyContext, stepContext, type ContextBase } from './context.js'
 import { Recorder } from './recorder.js'
 import { revertAll, revertStep, inverseOf, type RevertEnv, type RevertTarget } from './revert.js'
 import { foldRun, stepsToRevert, type RunState } from './run-state.js'
-import { latestRunOf, resumableRun, type FoundRun } from './runs.js'
+import { resumableRun, sourceRun, type FoundRun } from './runs.js'
 import { withTimeout } from './timeout.js'
 import type { EngineDeps, Playbook, ResolvedStep, RunResult } from './types.js'
 
@@ -44,7 +44,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   const resumed = typeof found === 'object' ? found : undefined
   const runId = resumed?.runId ?? newRunId((deps.wallNow ?? Date.now)(), await journal.runs())
   const rec = new Recorder(journal, runId, deps.clock)
-  const source = playbook.rollbackOf ? await latestRunOf(journal, playbook.rollbackOf.playbook, env) : undefined
+  const source = playbook.rollbackOf ? await sourceRun(journal, playbook.rollbackOf, env) : undefined
   if (!resumed) {
     await rec.write({
       t: 'begin', runId, playbook: playbook.name, file: deps.source.file, sha256: deps.source.sha256, env, mode: 'run',
@@ -114,16 +114,16 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
   const { emit } = base
   await withTimeout(step.id, step.timeoutMs, async (signal) => {
     const ctx = stepContext(base, step.id, signal)
-    const observed = await type.observe(ctx, step.with).catch((e) => {
+    const observed = await type.observe(ctx, step.params).catch((e) => {
       throw new StepFailed(step.id, 'observe', e)
     })
     let changes: Change[]
     try {
-      changes = type.diff(step.with, observed)
+      changes = type.diff(step.params, observed)
     } catch (e) {
       throw new StepFailed(step.id, 'diff', e)
     }
-    const notes = type.notes?.(ctx, step.with, observed, changes) ?? []
+    const notes = type.notes?.(ctx, step.params, observed, changes) ?? []
     emit({ kind: 'step-plan', step: step.id, type: step.type, changes, notes, irreversible: type.irreversible })
     if (changes.length === 0) {
       await rec.write({ t: 'skipped', step: step.id, reason: 'nothing to change' })
@@ -139,7 +139,7 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
       await rec.write({ t: 'applied', step: step.id, keys })
       emit({ kind: 'item-applied', step: step.id, keys })
     })
-    await type.apply(actx, step.with, changes).catch((e) => {
+    await type.apply(actx, step.params, changes).catch((e) => {
       throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? 'timeout' : 'apply', e)
     })
     await rec.write({ t: 'done', step: step.id, changed: changes.length })
@@ -159,7 +159,7 @@ async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env
     return 'ok'
   }
   const outcome = await revertStep(
-    { step: step.id, source: source.runId, forwardType: forward.type, restore: { type: step.type, with: step.with }, items: [...forward.items.values()] },
+    { step: step.id, source: source.runId, forwardType: forward.type, restore: { type: step.type, params: step.params }, items: [...forward.items.values()] },
     env,
     rec,
   )
@@ -173,9 +173,9 @@ async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env
 /** Every journaled step of a run as revert targets, newest first. */
 export function revertTargets(runId: string, state: RunState, registry: EngineDeps['registry']): RevertTarget[] {
   return stepsToRevert(state).map((s) => {
-    let restore = { type: s.type, with: s.with }
+    let restore: RevertTarget['restore'] = { type: s.type, params: s.with }
     try {
-      restore = inverseOf(registry, s.step, s.type, s.with).restore
+      restore = inverseOf(registry, s.step, s.type, s.with)
     } catch {
       // Unknown type: revertStep reports it with the step named.
     }

@@ -11,7 +11,7 @@ import { messageOf } from '../errors.js'
 import { ClientPool } from './clients.js'
 import { stepContext, type ContextBase } from './context.js'
 import { foldRun } from './run-state.js'
-import { latestRunOf, resumableRun } from './runs.js'
+import { resumableRun, sourceRun } from './runs.js'
 import type { EngineDeps, Playbook } from './types.js'
 
 export type StepPlan = {
@@ -39,7 +39,7 @@ export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'>
     emit,
     approve: async () => false,
   }
-  const source = playbook.rollbackOf ? await latestRunOf(deps.journal, playbook.rollbackOf.playbook, env) : undefined
+  const source = playbook.rollbackOf ? await sourceRun(deps.journal, playbook.rollbackOf, env) : undefined
   emit({ kind: 'run-start', runId: '(plan)', playbook: playbook.name, env, mode: 'plan', resumed: false, steps: playbook.steps.map((s) => s.id) })
   const out: StepPlan[] = []
   let reached = options.from === undefined
@@ -61,7 +61,7 @@ export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'>
         const items = forward ? [...forward.items.values()] : []
         if (items.length === 0) entry.notes.push({ level: 'info', message: source ? `run ${source.runId} changed nothing in ${step.restoreFrom}` : `no run of ${playbook.rollbackOf?.playbook} found: nothing to restore` })
         else {
-          const now = await type.observe(ctx, step.with, items.map((i) => i.key))
+          const now = await type.observe(ctx, step.params, items.map((i) => i.key))
           for (const it of items) {
             const cur = now[it.key] ?? null
             if (sameState(cur, it.before)) continue
@@ -70,9 +70,9 @@ export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'>
           }
         }
       } else {
-        const now = await type.observe(ctx, step.with)
-        entry.changes = type.diff(step.with, now)
-        entry.notes.push(...(type.notes?.(ctx, step.with, now, entry.changes) ?? []))
+        const now = await type.observe(ctx, step.params)
+        entry.changes = type.diff(step.params, now)
+        entry.notes.push(...(type.notes?.(ctx, step.params, now, entry.changes) ?? []))
       }
       if (type.irreversible && entry.changes.length > 0) entry.notes.push({ level: 'warn', message: `irreversible: ${type.irreversible}; rollback stops here unless --force` })
       emit({ kind: 'step-plan', step: step.id, type: step.type, changes: entry.changes, notes: entry.notes, irreversible: type.irreversible })

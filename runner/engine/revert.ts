@@ -22,8 +22,8 @@ export type RevertTarget = {
   /** Run whose journal holds the items. */
   source: string
   forwardType: string
-  /** The restore-mode step (the forward type's inverse). */
-  restore: { type: string; with: Record<string, unknown> }
+  /** The restore-mode step (the forward type's inverse), with parsed params. */
+  restore: { type: string; params: unknown }
   items: JournaledItem[]
 }
 
@@ -31,10 +31,20 @@ export type RevertOutcome = 'restored' | 'refused' | 'failed' | 'irreversible-sk
 
 export type RevertEnv = ContextBase & { registry: ReadonlyMap<string, StepType>; force: boolean; signal: AbortSignal }
 
-export function inverseOf(registry: ReadonlyMap<string, StepType>, step: string, type: string, params: Record<string, unknown>) {
+/** `with` parsed by the type's params schema (defaults applied); raw when it no longer parses. */
+export function parseParams(type: StepType, raw: unknown): unknown {
+  const r = type.params.safeParse(raw)
+  return r.success ? r.data : raw
+}
+
+/** The restore-mode step of a journaled forward step: the type's inverse, params parsed. */
+export function inverseOf(registry: ReadonlyMap<string, StepType>, step: string, type: string, raw: Record<string, unknown>) {
   const t = registry.get(type)
   if (!t) throw new UnknownStepType(step, type)
-  return { forward: t, restore: t.inverse(params) }
+  const inv = t.inverse(parseParams(t, raw))
+  const rt = registry.get(inv.type)
+  if (!rt) throw new UnknownStepType(step, inv.type)
+  return { type: inv.type, params: parseParams(rt, inv.with) }
 }
 
 export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Recorder): Promise<RevertOutcome> {
@@ -56,7 +66,7 @@ export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Reco
   emit({ kind: 'rollback-step', step: target.step, keys })
   await rec.write({ t: 'reverting', step: target.step, source: target.source, keys })
   try {
-    const current = await restoreType.observe(stepContext(env, target.step, env.signal), target.restore.with, keys).catch((e) => {
+    const current = await restoreType.observe(stepContext(env, target.step, env.signal), target.restore.params, keys).catch((e) => {
       throw new RevertFailed(target.step, 'observe', e)
     })
     const changes: Change[] = []
@@ -87,7 +97,7 @@ export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Reco
       const ctx = applyContext(env, rec, target.step, env.signal, async (done) => {
         await rec.write({ t: 'reverted', step: target.step, source: target.source, keys: done })
       })
-      await restoreType.applyRestore(ctx, target.restore.with, changes).catch((e) => {
+      await restoreType.applyRestore(ctx, target.restore.params, changes).catch((e) => {
         throw new RevertFailed(target.step, 'restore', e)
       })
     }

@@ -28,3 +28,10 @@ export async function resumableRun(journal: Journal, playbook: string, env: stri
   if (!last || last.state.end) return undefined
   return last.state.begin!.sha256 === sha256 ? last : 'changed'
 }
+
+/** The forward run a rollback playbook restores: the pinned `run`, else the latest of `playbook`. */
+export async function sourceRun(journal: Journal, of: { playbook: string; run?: string }, env: string | null): Promise<FoundRun | undefined> {
+  if (of.run === undefined) return latestRunOf(journal, of.playbook, env)
+  const state = foldRun(await journal.read(of.run))
+  return state.begin?.playbook === of.playbook ? { runId: of.run, state } : undefined
+}

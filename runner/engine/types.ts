@@ -1,8 +1,8 @@
 /**
- * What the engine consumes and returns. `Playbook` is the loader's output (runner/playbook/),
- * restated structurally so the engine can be driven by hand-built playbooks in tests.
+ * What the engine consumes and returns. `Playbook` is the loader's output (runner/playbook/);
+ * steps get each step's `params` (the `with` block parsed by the step type's schema).
  */
-import type { RunOptions, StepSpec, StepType } from '../contract.js'
+import type { RunOptions, StepType } from '../contract.js'
 import type { AwsClients } from '../clients/aws-types.js'
 import type { KubeApi } from '../clients/kube-types.js'
 import type { Clock } from '../clock.js'
@@ -10,25 +10,7 @@ import type { Emit } from '../events.js'
 import type { Journal } from '../journal/journal.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
 
-export type ResolvedStep = StepSpec & {
-  description?: string
-  when: boolean
-  pause?: string
-  timeoutMs: number
-  onFailure: 'rollback' | 'stop'
-  line: number
-}
-
-export type Playbook = {
-  name: string
-  description?: string
-  version: 1
-  env?: { name: string; region?: string; profile?: string; context?: string }
-  vars: Record<string, unknown>
-  defaults: Record<string, unknown>
-  rollbackOf?: { playbook: string }
-  steps: ResolvedStep[]
-}
+export type { Playbook, ResolvedStep } from '../playbook/types.js'
 
 /** Client factories; each is called at most once per mode, and only if a step touches it. */
 export type ClientFactories = {
