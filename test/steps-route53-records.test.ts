@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { route53Records, ShareThresholdExceeded, TtlGateRefused } from '../steps/route53-records.js'
+import { route53Ttl } from '../steps/route53-ttl.js'
+import type { RecordSet } from '../sandbox/estate.js'
+import { awsSandbox, mutating, type AwsSandbox } from './helpers/aws-sandbox.js'
+import { appliedKeys, harness, planStep, restoreStep, runStep } from './helpers/step-harness.js'
+
+const ELB = 'Z35SXDOTRQ7X7K'
+const switchParams = {
+  zone: 'example.com',
+  records: [
+    { name: 'orders', type: 'CNAME', values: ['orders-eks-5678.us-east-1.elb.amazonaws.com'] },
+    { name: 'inventory', type: 'CNAME', values: ['inventory-eks-5678.us-east-1.elb.amazonaws.com'], ttl: 120 },
+    { name: 'example.com.', type: 'A', alias: { dnsName: 'Website-EKS-5678.us-east-1.elb.amazonaws.com', hostedZoneId: ELB, evaluateTargetHealth: true } },
+  ],
+}
+const zoneSets = (s: AwsSandbox, id = 'Z0EXAMPLE0001'): RecordSet[] => s.sb.core.estate.route53.zones.find((z) => z.Id === id)!.RecordSets
+const find = (s: AwsSandbox, name: string, type: string, set?: string) => zoneSets(s).find((r) => r.Name === name && r.Type === type && r.SetIdentifier === set)
+
+describe('route53.records against the sandbox', () => {
+  let s: AwsSandbox
+  beforeEach(async () => { s = await awsSandbox() })
+  afterEach(async () => { await s.stop() })
+
+  it('switches all records of the zone in one batch, reads back, reruns idle, restores exactly', async () => {
+    const initial = s.sb.dump()
+    let m = s.mark()
+    const plan = await planStep(harness({ aws: s.readOnly, clock: s.sb.clock }), route53Records, switchParams)
+    expect(mutating(s, m)).toHaveLength(0)
+    expect(plan.changes).toHaveLength(3)
+
+    const h = harness({ aws: s.aws, clock: s.sb.clock })
+    m = s.mark()
+    const run = await runStep(h, route53Records, switchParams)
+    expect(run.error).toBeUndefined()
+    expect(mutating(s, m).map((c) => c.operation)).toEqual(['ChangeResourceRecordSets'])
+    expect(s.since(m).filter((c) => c.operation === 'GetChange').length).toBeGreaterThan(1)
+    expect(appliedKeys(h)).toHaveLength(3)
+    expect(find(s, 'orders.example.com.', 'CNAME')).toEqual({ Name: 'orders.example.com.', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'orders-eks-5678.us-east-1.elb.amazonaws.com' }] })
+    expect(find(s, 'inventory.example.com.', 'CNAME')?.TTL).toBe(120)
+    expect(find(s, 'example.com.', 'A')?.AliasTarget).toEqual({ HostedZoneId: ELB, DNSName: 'website-eks-5678.us-east-1.elb.amazonaws.com.', EvaluateTargetHealth: true })
+
+    m = s.mark()
+    const again = await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, switchParams)
+    expect(again.changes).toHaveLength(0)
+    expect(mutating(s, m)).toHaveLength(0)
+
+    m = s.mark()
+    await restoreStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, run.params, Object.fromEntries(run.changes.map((c) => [c.key, c.before])))
+    expect(mutating(s, m)).toHaveLength(1)
+    expect(s.sb.dump()).toEqual(initial)
+  })
+
+  it('refuses before the TTL gate with the time, and enforces it from the facts after a restart', async () => {
+    const ttl = harness({ aws: s.aws, clock: s.sb.clock, stepId: 'lower-ttls' })
+    await runStep(ttl, route53Ttl, { zone: 'example.com', ttl: 60, names: ['orders', 'inventory'] })
+    const insyncAt = ttl.facts[0].data.insyncAt as number
+    const notBefore = insyncAt + 300_000
+    const at = new Date(notBefore).toISOString().slice(11, 19) + 'Z'
+
+    const refuse = harness({ aws: s.aws, clock: s.sb.clock, facts: ttl.facts })
+    const plan = await planStep(refuse, route53Records, { ...switchParams, ttlGate: 'refuse' })
+    expect(plan.notes.map((n) => n.message).join('\n')).toContain(`switch not before ${at}, 5 min from now`)
+    const m = s.mark()
+    const refused = await runStep(refuse, route53Records, { ...switchParams, ttlGate: 'refuse' })
+    expect(refused.error).toBeInstanceOf(TtlGateRefused)
+    expect(String((refused.error as Error).message)).toContain(`switch not before ${at}`)
+    expect(mutating(s, m)).toHaveLength(0)
+    expect(find(s, 'orders.example.com.', 'CNAME')?.ResourceRecords).toEqual([{ Value: 'orders-ecs-1234.us-east-1.elb.amazonaws.com' }])
+
+    // A new process: nothing but the journaled facts survives.
+    const facts = JSON.parse(JSON.stringify(ttl.facts))
+    const restarted = harness({ aws: s.aws, clock: s.sb.clock, facts })
+    const m2 = s.mark()
+    const run = await runStep(restarted, route53Records, switchParams)
+    expect(run.error).toBeUndefined()
+    const gateWait = restarted.waits.find((w) => w.reason.startsWith('TTL gate'))
+    expect(gateWait?.ms).toBe(notBefore - (s.since(m2)[0] ? Date.parse(s.since(m2)[0].at) : 0))
+    const change = s.since(m2).find((c) => c.operation === 'ChangeResourceRecordSets')!
+    expect(Date.parse(change.at)).toBeGreaterThanOrEqual(notBefore)
+  })
+
+  it('refuses to change more than maxShare of the zone without --force', async () => {
+    const many = { zone: 'example.com', records: ['orders', 'inventory', 'api', 'status', 'docs', 'blog', 'cdn'].map((n) => ({ name: n, type: 'CNAME', values: [`${n}.new.example.net`] })) }
+    const m = s.mark()
+    const plan = await planStep(harness({ aws: s.readOnly, clock: s.sb.clock }), route53Records, many)
+    expect(plan.notes.some((n) => n.level === 'warn' && /refused without --force/.test(n.message))).toBe(true)
+    const refused = await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, many)
+    expect(refused.error).toBeInstanceOf(ShareThresholdExceeded)
+    expect(mutating(s, m)).toHaveLength(0)
+    const forced = await runStep(harness({ aws: s.aws, clock: s.sb.clock, options: { force: true } }), route53Records, many)
+    expect(forced.error).toBeUndefined()
+    expect(find(s, 'blog.example.com.', 'CNAME')?.ResourceRecords).toEqual([{ Value: 'blog.new.example.net' }])
+  })
+})
