@@ -2,11 +2,11 @@
  * Discovery documents: `/version`, `/api` (APIVersions), `/apis` (APIGroupList), `/apis/<group>`,
  * and the APIResourceList of each group version. Clients that ask for the aggregated discovery
  * form get the plain one with `Content-Type: application/json`, which client-go and kubectl
- * accept as their fallback. OpenAPI documents are not served (404), and kubectl then validates
- * without them.
+ * accept as their fallback. OpenAPI: see openapi.ts.
  */
 import type { SandboxResponse } from '../types.js'
 import { apiGroups, groupVersion, resourceTypes, verbsOf } from './resources.js'
+import { openapi } from './openapi.js'
 import { json, pathNotFound } from './status.js'
 import type { KubeRoute } from './route.js'
 
@@ -68,7 +68,7 @@ export function discovery(route: KubeRoute, host: string): SandboxResponse | nul
       return list ? json(200, list) : pathNotFound().toResponse()
     }
     case 'openapi':
-      return pathNotFound().toResponse()
+      return openapi(route.path)
     default:
       return null
   }
