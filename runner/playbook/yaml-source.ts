@@ -40,6 +40,7 @@ export function readSource(text: string, file: string): SourceResult {
   const lines = new LineCounter()
   const deepAt = scanNesting(text)
   if (deepAt >= 0) {
+    lines.addNewLine(0)
     for (const m of text.matchAll(/\n/g)) lines.addNewLine(m.index + 1)
     return { ok: false, problems: [problemAt(file, lines, deepAt, '', depthMessage())] }
   }
