@@ -8,6 +8,9 @@ import { route53Ttl } from './route53-ttl.js'
 import { route53Records } from './route53-records.js'
 import { ecsScheduledTasks } from './ecs-scheduled-tasks.js'
 import { ecsService } from './ecs-service.js'
+import { k8sApply } from './k8s-apply.js'
+import { k8sCronjobs } from './k8s-cronjobs.js'
+import { k8sPatch } from './k8s-patch.js'
 
 export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType>(
   [
@@ -18,5 +21,8 @@ export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType
     route53Records,
     ecsScheduledTasks,
     ecsService,
+    k8sApply,
+    k8sCronjobs,
+    k8sPatch,
   ].map((s: StepType) => [s.type, s]),
 )
