@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { route53Records } from '../steps/route53-records.js'
+import { WeightedGateFailed } from '../steps/route53/weighted.js'
+import { awsSandbox, mutating, type AwsSandbox } from './helpers/aws-sandbox.js'
+import { harness, restoreStep, runStep } from './helpers/step-harness.js'
+
+const weighted = (gate: unknown) => ({
+  zone: 'example.com',
+  records: [{ name: 'www', type: 'CNAME', values: ['website-eks-5678.us-east-1.elb.amazonaws.com'] }],
+  weighted: { from: 'ecs', to: 'eks', stages: [10, 50, 100], gate },
+})
+
+describe('route53.records weighted mode against the sandbox', () => {
+  let s: AwsSandbox
+  let server: Server | undefined
+  beforeEach(async () => { s = await awsSandbox() })
+  afterEach(async () => {
+    await s.stop()
+    if (server) await new Promise((r) => server!.close(r))
+    server = undefined
+  })
+
+  const weights = () =>
+    Object.fromEntries(s.sb.core.estate.route53.zones[0].RecordSets.filter((r) => r.Name === 'www.example.com.').map((r) => [r.SetIdentifier, r.Weight]))
+
+  it('a gate that fails after the 50% stage ends with the original weights', async () => {
+    const initial = s.sb.dump()
+    const seen: Record<string, number | undefined>[] = []
+    // Healthy for the two checks after the 10% stage, then 500.
+    server = createServer((_req, res) => {
+      seen.push(weights())
+      res.statusCode = seen.length <= 2 ? 200 : 500
+      res.end()
+    })
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`
+    const h = harness({ aws: s.aws, clock: s.sb.clock })
+    const m = s.mark()
+    const run = await runStep(h, route53Records, weighted({ http: { url, expectStatus: 200, times: 2, intervalSeconds: 5 } }))
+    expect(run.error).toBeInstanceOf(WeightedGateFailed)
+    expect((run.error as Error).message).toContain('after the 50% stage')
+    expect(seen).toEqual([{ ecs: 90, eks: 10 }, { ecs: 90, eks: 10 }, { ecs: 50, eks: 50 }])
+    // Both stages were reported applied (the engine's rollback relies on it), then the restore.
+    expect(h.applied).toHaveLength(3)
+    for (const keys of h.applied) expect(keys.sort()).toEqual(['route53:Z0EXAMPLE0001:www.example.com.:CNAME:ecs', 'route53:Z0EXAMPLE0001:www.example.com.:CNAME:eks'])
+    expect(run.rolledBack).toBe(true)
+    expect(mutating(s, m).map((c) => c.operation)).toEqual(['ChangeResourceRecordSets', 'ChangeResourceRecordSets', 'ChangeResourceRecordSets'])
+    expect(weights()).toEqual({ ecs: 100 })
+    expect(s.sb.dump()).toEqual(initial)
+  })
+
+  it('with an approved gate shifts to 100%, reruns idle and restores exactly', async () => {
+    const initial = s.sb.dump()
+    const h = harness({ aws: s.aws, clock: s.sb.clock, approve: () => true })
+    const run = await runStep(h, route53Records, weighted({ approval: 'Traffic looks fine?' }))
+    expect(run.error).toBeUndefined()
+    expect(h.approvals).toHaveLength(2)
+    expect(h.applied).toHaveLength(3) // one per stage
+    expect(weights()).toEqual({ ecs: 0, eks: 100 })
+    const m = s.mark()
+    expect((await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, weighted({ approval: 'x' }))).changes).toHaveLength(0)
+    expect(mutating(s, m)).toHaveLength(0)
+    await restoreStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, run.params, Object.fromEntries(run.changes.map((c) => [c.key, c.before])))
+    expect(s.sb.dump()).toEqual(initial)
+  })
+
+  it('a refused approval rolls back to the original weights', async () => {
+    const initial = s.sb.dump()
+    const run = await runStep(harness({ aws: s.aws, clock: s.sb.clock, approve: () => false }), route53Records, weighted({ approval: 'Go on?' }))
+    expect(run.error).toBeInstanceOf(WeightedGateFailed)
+    expect(s.sb.dump()).toEqual(initial)
+  })
+})
