@@ -95,6 +95,16 @@ describe('virtual time', () => {
     expect(sb.clock.now()).toBe(origin + 44_999)
   })
 
+  it('in flow mode follows the real clock before serving each request', async () => {
+    const sb = await sandbox({ handlers: [], config: { flow: true } })
+    const first = (await (await fetch(`${sb.url}/_sandbox/clock`)).json()).now
+    await new Promise((resolve) => setTimeout(resolve, 25))
+    const second = (await (await fetch(`${sb.url}/_sandbox/clock`)).json()).now
+    expect(second).toBeGreaterThan(first)
+    const advanced = (await (await post(`${sb.url}/_sandbox/clock/advance`, { ms: 3_600_000 })).json()).now
+    expect(advanced - second).toBeGreaterThanOrEqual(3_600_000)
+  })
+
   it('the runner clock sleeps by advancing and honours an aborted signal', async () => {
     const sb = await sandbox({ handlers: [] })
     const before = sb.clock.now()
