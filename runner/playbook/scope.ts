@@ -4,6 +4,7 @@
  * `--env`, an undeclared `--var`) are problems located at the part of the file they concern.
  */
 import { locate } from './locate.js'
+import { formatPath } from './problem.js'
 import { didYouMean } from './suggest.js'
 import type { TemplateScope } from './template.js'
 import type { LoadOptions, PlaybookEnv, Problem } from './types.js'
@@ -61,6 +62,13 @@ export function buildScope(source: Source, raw: Record<string, unknown>, opts: L
     const converted = convertOverride(vars[k], text)
     if (converted.error) at(where, false, `vars.${k}`, `--var ${k}=${text}: ${converted.error}`)
     else setOwn(vars, k, converted.value)
+  }
+  // Vars are values, not templates: expansion is one pass, so a template here would reach a
+  // step's params verbatim.
+  for (const [k, where] of declaredAt) {
+    if (JSON.stringify(vars[k] ?? null).replace(/\$\$\{\{/g, '').includes('${{')) {
+      at(where, false, formatPath(where), 'templates are not expanded inside vars; write the value itself')
+    }
   }
   if (problems.length > 0) return { problems }
   return { scope: { vars, env, runId: opts.runId ?? VALIDATE_RUN_ID }, problems }
