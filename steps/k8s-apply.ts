@@ -13,7 +13,8 @@ import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from
 import type { KubeObject } from '../runner/clients/kube-types.js'
 import { sameState } from './canonical.js'
 import { loadManifests } from './kube/manifests.js'
-import { applyRank, changedPaths, describeRef, itemKey, project, refOf, refOfKey } from './kube/objects.js'
+import { applyRank, changedPaths, describeRef, extraPaths, itemKey, project, refOf, refOfKey } from './kube/objects.js'
+import { lookup } from './kube/pointer.js'
 import { durationMs, waitUntilReady } from './kube/wait.js'
 import { StepError, messageOf } from './step-error.js'
 
@@ -131,8 +132,15 @@ async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' 
     await ctx.applied([c.key])
   }
   for (const c of applies) {
-    // Fields our manager owned and `after` omits are removed by the server: absent stays absent.
     await guarded(phase, c, () => ctx.kube.apply(c.after as KubeObject, { force: true }))
+    // The server prunes fields our manager stopped applying, but may leave emptied parents behind:
+    // remove what the step added outright, so that absent stays absent.
+    const extra = c.before === null ? [] : extraPaths(c.before, c.after)
+    if (extra.length > 0) {
+      const live = await guarded(phase, c, () => ctx.kube.get(refOfKey(c.key)))
+      const ops = extra.filter((p) => lookup(live, p).found).sort().reverse().map((path) => ({ op: 'remove', path }))
+      if (ops.length > 0) await guarded(phase, c, () => ctx.kube.patch(refOfKey(c.key), ops, 'json'))
+    }
     await ctx.applied([c.key])
   }
 }

@@ -66,9 +66,18 @@ const contentTypes = {
 
 export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedKubeApi> {
   const k8s = await import('@kubernetes/client-node')
+  const loaded = new k8s.KubeConfig()
+  if (opts.kubeconfigPath) loaded.loadFromFile(opts.kubeconfigPath)
+  else loaded.loadFromDefault()
+  // kubectl talks to a plain-http server (kubectl proxy, local sandboxes) as it is; the client
+  // refuses unless TLS verification is "skipped", which means nothing without TLS.
   const kc = new k8s.KubeConfig()
-  if (opts.kubeconfigPath) kc.loadFromFile(opts.kubeconfigPath)
-  else kc.loadFromDefault()
+  kc.loadFromOptions({
+    clusters: loaded.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
+    users: loaded.users,
+    contexts: loaded.contexts,
+    currentContext: loaded.currentContext,
+  })
   if (opts.context) kc.setCurrentContext(opts.context)
   const fieldManager = opts.fieldManager ?? 'switchover'
   const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }

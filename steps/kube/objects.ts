@@ -95,3 +95,21 @@ export function applyRank(kind: string): number {
   const i = firstKinds.indexOf(kind)
   return i === -1 ? firstKinds.length : i
 }
+
+/**
+ * JSON pointers of the outermost members `current` has and `wanted` lacks (objects recursively,
+ * arrays of equal length element by element): what a restore must remove so that absent stays
+ * absent, whatever the server's apply leaves behind when it prunes (e.g. emptied parents).
+ */
+export function extraPaths(current: unknown, wanted: unknown, prefix = ''): string[] {
+  if (isObject(current) && isObject(wanted)) {
+    return Object.keys(current).flatMap((k) => {
+      const p = `${prefix}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`
+      return wanted[k] === undefined ? [p] : extraPaths(current[k], wanted[k], p)
+    })
+  }
+  if (Array.isArray(current) && Array.isArray(wanted) && current.length === wanted.length) {
+    return current.flatMap((x, i) => extraPaths(x, wanted[i], `${prefix}/${i}`))
+  }
+  return []
+}
