@@ -1,7 +1,8 @@
 /**
  * Jobs on virtual time: a Job starts when it is created (status.active = 1) and completes
  * successfully `JOB_RUN_MS` later; completion is reported to the owning CronJob
- * (status.active, status.lastSuccessfulTime) as the real Job and CronJob controllers do.
+ * (status.active, status.lastSuccessfulTime) as the real Job and CronJob controllers do, which
+ * also delete a CronJob's finished Jobs beyond its successfulJobsHistoryLimit (default 3).
  */
 import type { StoredObject } from '../estate.js'
 import type { Controller, SandboxCore } from '../types.js'
@@ -51,6 +52,17 @@ function complete(sb: SandboxCore, job: StoredObject, now: number): void {
   if (active.length > 0) (cj.status as typeof cs).active = active
   else delete (cj.status as typeof cs).active
   cj.metadata.resourceVersion = sb.nextResourceVersion()
+  pruneHistory(sb, cj)
+}
+
+/** Keeps the newest `spec.successfulJobsHistoryLimit` (default 3) finished Jobs of a CronJob, as the real controller does. */
+function pruneHistory(sb: SandboxCore, cj: StoredObject): void {
+  const limit = Number((cj.spec as { successfulJobsHistoryLimit?: number } | undefined)?.successfulJobsHistoryLimit ?? 3)
+  const done = sb.estate.kubernetes.objects
+    .filter((o) => isJob(o) && statusOf(o).succeeded && ((o.metadata.ownerReferences as Array<{ uid: string }> | undefined) ?? []).some((r) => r.uid === cj.metadata.uid))
+    .sort((a, b) => Date.parse(statusOf(a).startTime ?? '') - Date.parse(statusOf(b).startTime ?? ''))
+  const drop = new Set(done.slice(0, Math.max(0, done.length - limit)))
+  if (drop.size > 0) sb.estate.kubernetes.objects = sb.estate.kubernetes.objects.filter((o) => !drop.has(o))
 }
 
 /** Completes running Jobs when their run time is over. */
