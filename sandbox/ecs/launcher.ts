@@ -18,81 +18,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { LedgerEntry } from '../estate.js'
-import { nextFireTime, parseScheduleExpression, type ParsedSchedule } from '../schedule-expr.js'
-import type { Controller, SandboxCore } from '../types.js'
-
-/** One scheduled ECS job as the launcher sees it. */
-type Job = {
-  name: string
-  source: string
-  parsed: ParsedSchedule
-  expression: string
-  timezone: string
-  anchor: number
-  /** Scheduled times must be > from and <= until. */
-  from: number
-  until: number
-  windowMs: number
-}
-
-function jobs(sb: SandboxCore): Job[] {
-  const out: Job[] = []
-  for (const rule of sb.estate.events.rules) {
-    if (rule.State === 'DISABLED' || !rule.ScheduleExpression || !rule.Targets.some((t) => t.EcsParameters)) continue
-    const parsed = parse(rule.ScheduleExpression)
-    if (!parsed) continue
-    out.push({ name: rule.Name, source: rule.Arn, parsed, expression: rule.ScheduleExpression, timezone: 'UTC', anchor: 0, from: -Infinity, until: Infinity, windowMs: 0 })
-  }
-  for (const s of sb.estate.scheduler.schedules) {
-    if (s.State !== 'ENABLED' || !s.Target.EcsParameters) continue
-    const parsed = parse(s.ScheduleExpression)
-    if (!parsed) continue
-    const start = s.StartDate ? Date.parse(s.StartDate) : undefined
-    const modified = Date.parse(s.LastModificationDate)
-    out.push({
-      name: s.Name,
-      source: s.Arn,
-      parsed,
-      expression: s.ScheduleExpression,
-      timezone: s.ScheduleExpressionTimezone ?? 'UTC',
-      anchor: start ?? 0,
-      // StartDate is inclusive: a time equal to it fires.
-      from: Math.max(Number.isNaN(modified) ? -Infinity : modified, start === undefined ? -Infinity : start - 1),
-      until: s.EndDate ? Date.parse(s.EndDate) : Infinity,
-      windowMs: s.FlexibleTimeWindow.Mode === 'FLEXIBLE' ? (s.FlexibleTimeWindow.MaximumWindowInMinutes ?? 0) * 60_000 : 0,
-    })
-  }
-  return out
-}
-
-const parsedCache = new Map<string, ParsedSchedule | null>()
-function parse(expression: string): ParsedSchedule | null {
-  if (!parsedCache.has(expression)) {
-    let parsed: ParsedSchedule | null = null
-    try {
-      parsed = parseScheduleExpression(expression)
-    } catch {
-      parsed = null
-    }
-    parsedCache.set(expression, parsed)
-  }
-  return parsedCache.get(expression) ?? null
-}
-
-// Many jobs share an expression and every job is asked about the same instant, so the next
-// fire time is memoized by (expression, zone, anchor, after).
-const nextCache = new Map<string, number | null>()
-function nextScheduled(job: Job, after: number): number | null {
-  const from = Math.max(after, job.from)
-  const key = `${job.expression}\u0000${job.timezone}\u0000${job.anchor}\u0000${from}`
-  let t = nextCache.get(key)
-  if (t === undefined) {
-    if (nextCache.size > 50_000) nextCache.clear()
-    t = nextFireTime(job.parsed, from, { timezone: job.timezone, anchor: job.anchor })
-    nextCache.set(key, t)
-  }
-  return t !== null && t <= job.until ? t : null
-}
+import type { Controller } from '../types.js'
+import { nextScheduled, scheduledJobs, type Job } from './scheduled-jobs.js'
 
 /** Launch delay inside a flexible window: a fixed function of the job and its scheduled time. */
 function delay(job: Job, scheduledAt: number): number {
@@ -125,7 +52,7 @@ export const ecsLauncher: Controller = {
 
   nextEventAfter(after, sb) {
     let best: number | null = null
-    for (const job of jobs(sb)) {
+    for (const job of scheduledJobs(sb)) {
       const t = nextLaunch(job, after)
       if (t !== null && (best === null || t < best)) best = t
     }
@@ -134,10 +61,16 @@ export const ecsLauncher: Controller = {
 
   runAt(t, sb) {
     const ledger = sb.estate.ledger
-    const seen = new Set(ledger.filter((e) => e.platform === 'ecs').map((e) => `${e.source}@${e.scheduledAt}`))
     const launchedAt = new Date(t).toISOString()
+    // A launch's time is a function of its scheduled time, so a repeat can only be among the
+    // entries launched at this very instant, which are the ledger's tail (it is in time order).
+    const seen = new Set<string>()
+    for (let i = ledger.length - 1; i >= 0 && (ledger[i] as LedgerEntry).launchedAt >= launchedAt; i--) {
+      const e = ledger[i] as LedgerEntry
+      if (e.platform === 'ecs') seen.add(`${e.source}@${e.scheduledAt}`)
+    }
     const due: LedgerEntry[] = []
-    for (const job of jobs(sb)) {
+    for (const job of scheduledJobs(sb)) {
       for (const l of launches(job, t - 1, t)) {
         const scheduledAt = new Date(l.scheduledAt).toISOString()
         if (seen.has(`${job.source}@${scheduledAt}`)) continue
