@@ -9,6 +9,7 @@ import type { CallLog } from './calls.js'
 import { CONTROL_PREFIX, handleControl, identifyControl, type ControlTarget } from './control.js'
 import type { Core } from './core.js'
 import type { FaultBook } from './faults.js'
+import { HoldPoint } from './hold.js'
 import type { CallRecord, InjectedError, Operation, SandboxRequest, SandboxResponse, ServiceHandler } from './types.js'
 
 export type ServerOptions = {
@@ -20,6 +21,8 @@ export type ServerOptions = {
   port?: number
   /** Real ms an injected `Timeout` holds the request before the socket is destroyed (default 1000). */
   timeoutFaultMs?: number
+  /** One-shot hold for crash tests (sandbox/hold.ts); a fresh, disarmed one by default. */
+  hold?: HoldPoint
 }
 
 export type ListeningServer = { url: string; port: number; close(): Promise<void> }
@@ -68,11 +71,16 @@ async function serve(o: ServerOptions, sreq: SandboxRequest): Promise<Served> {
 export function listen(o: ServerOptions): Promise<ListeningServer> {
   const sockets = new Set<Socket>()
   const holds = new Set<NodeJS.Timeout>()
+  const hold = o.hold ?? new HoldPoint()
   const server = createServer(async (req, res) => {
     try {
       const body = await readBody(req)
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`)
-      const served = await serve(o, { method: req.method ?? 'GET', url, headers: req.headers, body })
+      const sreq: SandboxRequest = { method: req.method ?? 'GET', url, headers: req.headers, body }
+      const holdAnswer = hold.control(sreq)
+      if (holdAnswer) return send(res, holdAnswer)
+      if (hold.holdBefore(sreq, req.socket)) return
+      const served = await serve(o, sreq)
       const record: CallRecord = {
         at: new Date(o.core.time.now()).toISOString(),
         service: served.service,
@@ -82,6 +90,7 @@ export function listen(o: ServerOptions): Promise<ListeningServer> {
         ...(served.fault ? { fault: served.fault } : {}),
       }
       o.calls.append(record)
+      if (served.answer !== 'timeout' && hold.holdAfter(served.op, served.service !== 'control', req.socket)) return
       if (served.answer !== 'timeout') return send(res, served.answer)
       // An injected timeout: no answer; the connection dies after a while unless the client gives up first.
       const timer = setTimeout(() => (holds.delete(timer), req.socket.destroy()), o.timeoutFaultMs ?? 1000)
