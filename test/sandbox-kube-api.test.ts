@@ -219,4 +219,33 @@ describe('objects', () => {
     const cj = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'bad', namespace: 'shop' }, spec: { schedule: '* * *', jobTemplate: { spec: { template: { spec: { containers: [] } } } } } }
     expect(await statusOf(k.objects.create(cj))).toMatchObject({ code: 422, message: expect.stringContaining('spec.schedule') })
   })
+
+  it('writes status only through the status subresource', async () => {
+    await k.batch.createNamespacedCronJob({
+      namespace: 'shop',
+      body: { metadata: { name: 'st' }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: { containers: [] } } } } } },
+    })
+    const ignored = await k.batch.patchNamespacedCronJob(
+      { name: 'st', namespace: 'shop', body: { status: { lastScheduleTime: new Date('2026-03-01T00:00:00Z') } } },
+      merge,
+    )
+    expect(ignored.status?.lastScheduleTime).toBeUndefined()
+    const set = await k.batch.patchNamespacedCronJobStatus(
+      { name: 'st', namespace: 'shop', body: { status: { lastScheduleTime: '2026-03-01T00:00:00Z' } } },
+      merge,
+    )
+    expect(set.status?.lastScheduleTime?.toISOString()).toBe('2026-03-01T00:00:00.000Z')
+    expect(set.metadata?.generation).toBe(1)
+  })
+
+  it('stores Leases and Secrets generically', async () => {
+    const { CoordinationV1Api } = await import('@kubernetes/client-node')
+    const leases = k.kc.makeApiClient(CoordinationV1Api)
+    const lease = await leases.createNamespacedLease({ namespace: 'shop', body: { metadata: { name: 'switchover' }, spec: { holderIdentity: 'run-1', leaseDurationSeconds: 60 } } })
+    lease.spec!.holderIdentity = 'run-2'
+    expect((await leases.replaceNamespacedLease({ name: 'switchover', namespace: 'shop', body: lease })).spec?.holderIdentity).toBe('run-2')
+    expect((await statusOf(leases.replaceNamespacedLease({ name: 'switchover', namespace: 'shop', body: lease }))).code).toBe(409)
+    await k.core.createNamespacedSecret({ namespace: 'shop', body: { metadata: { name: 's' }, stringData: { a: 'b' } } })
+    expect((await k.core.readNamespacedSecret({ name: 's', namespace: 'shop' })).data).toEqual({ a: 'Yg==' })
+  })
 })

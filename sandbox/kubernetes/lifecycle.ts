@@ -56,3 +56,12 @@ export function controllerStatus(t: ResourceType, prev: StoredObject | null, nex
   if (t.kind === 'Job' && !prev) startJob(next, now)
   if (t.kind === 'Namespace' && !prev) next.status = { phase: 'Active' }
 }
+
+/** Secrets keep `stringData` only on the way in: it is merged into `data` as base64 (mutates `obj`). */
+export function normalize(t: ResourceType, obj: StoredObject): void {
+  if (t.kind !== 'Secret' || typeof obj.stringData !== 'object' || obj.stringData === null) return
+  const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) }
+  for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) data[k] = Buffer.from(String(v)).toString('base64')
+  obj.data = data
+  delete obj.stringData
+}

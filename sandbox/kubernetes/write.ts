@@ -6,7 +6,7 @@
  */
 import type { StoredObject } from '../estate.js'
 import type { SandboxCore, SandboxResponse } from '../types.js'
-import { controllerStatus, keepStoredStatus, validate } from './lifecycle.js'
+import { controllerStatus, keepStoredStatus, normalize, validate } from './lifecycle.js'
 import { applyConfig, recordUpdate } from './managed.js'
 import { kubeTime, stampCreated, stampUpdated } from './object-meta.js'
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js'
@@ -75,6 +75,7 @@ export function create(r: WriteRequest): SandboxResponse {
     requireNamespace(r)
     if (findObject(r.sb, r.t, r.namespace, obj.metadata.name)) throw alreadyExists(r.t, obj.metadata.name)
     delete obj.metadata.managedFields
+    normalize(r.t, obj)
     keepStoredStatus(r.t, null, obj)
     stampCreated(obj, r.sb)
     recordUpdate(null, obj, r.manager ?? 'unknown', kubeTime(r.sb.time.now()), !!r.t.statusSubresource)
@@ -96,6 +97,7 @@ function commit(r: WriteRequest, prev: StoredObject, next: StoredObject, recordM
     next.status = status
   } else keepStoredStatus(r.t, prev, next)
   validate(r.t, next)
+  normalize(r.t, next)
   if (recordManager) {
     next.metadata.managedFields = prev.metadata.managedFields
     recordUpdate(prev, next, r.manager ?? 'unknown', kubeTime(r.sb.time.now()), !!r.t.statusSubresource)
