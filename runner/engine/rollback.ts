@@ -17,7 +17,7 @@ import { revertTargets } from './execute.js'
 import { Recorder } from './recorder.js'
 import { revertAll } from './revert.js'
 import { foldRun } from './run-state.js'
-import { findRun, type FoundRun } from './runs.js'
+import { lastUndoableRun, type FoundRun } from './runs.js'
 import type { ClientFactories } from './types.js'
 
 export type RollbackDeps = {
@@ -31,11 +31,11 @@ export type RollbackDeps = {
 
 export type RollbackResult = { runId: string; source: string; status: 'restored' | 'rollback-incomplete'; exitCode: 0 | 3 }
 
-/** The run `target` names: a run id, or `last` (the latest forward run). */
+/** The run `target` names: a run id, or `last` (see {@link lastUndoableRun}). */
 export async function resolveRun(journal: Journal, target: string): Promise<FoundRun> {
   if (target === 'last') {
-    const found = await findRun(journal, (s) => s.begin!.mode === 'run')
-    if (!found) throw new UsageError('no run to roll back: the state directory has no runs (see `playbook history`)')
+    const found = await lastUndoableRun(journal)
+    if (!found) throw new UsageError('no run to roll back: no run in this state directory changed anything that is not already rolled back (see `playbook history`)')
     return found
   }
   if (!isRunId(target)) throw new UsageError(`not a run id: ${target} (expected YYYYMMDD-HHMMSS-xxxx; see \`playbook history\`)`)
@@ -52,7 +52,7 @@ export async function rollback(target: string, deps: RollbackDeps, opts: { force
   const runId = newRunId((deps.wallNow ?? Date.now)(), await deps.journal.runs())
   const rec = new Recorder(deps.journal, runId, deps.clock)
   await rec.write({
-    t: 'begin', runId, playbook: begin.playbook, file: begin.file, sha256: begin.sha256, env: begin.env, mode: 'rollback',
+    t: 'begin', runId, playbook: begin.playbook, file: begin.file, sha256: begin.sha256, env: begin.env, where: begin.where, mode: 'rollback',
     options: { force: opts.force }, rollbackOf: found.runId, startedAt: (deps.wallNow ?? Date.now)(),
   })
   const targets = revertTargets(found.runId, found.state, deps.registry)

@@ -14,9 +14,24 @@ export async function findRun(journal: Journal, pred: (s: RunState) => boolean):
   return undefined
 }
 
-/** The latest forward run of `playbook` (in environment `env`). */
+const changedSomething = (s: RunState) => s.steps.some((st) => st.items.size > 0)
+
+/** The latest forward run of `playbook` (in environment `env`) that changed something. */
 export function latestRunOf(journal: Journal, playbook: string, env: string | null): Promise<FoundRun | undefined> {
-  return findRun(journal, (s) => s.begin!.mode === 'run' && s.begin!.playbook === playbook && s.begin!.env === env && !s.begin!.rollbackOf)
+  return findRun(journal, (s) => s.begin!.mode === 'run' && s.begin!.playbook === playbook && s.begin!.env === env && !s.begin!.rollbackOf && changedSomething(s))
+}
+
+/**
+ * What `rollback --last` means: the latest forward run that changed something and has not been
+ * rolled back since (a no-op rerun or an undone run is passed over).
+ */
+export async function lastUndoableRun(journal: Journal): Promise<FoundRun | undefined> {
+  const undone = new Set<string>()
+  return findRun(journal, (s) => {
+    const b = s.begin!
+    if (b.mode === 'rollback' && b.rollbackOf && s.end?.status === 'restored') undone.add(b.rollbackOf)
+    return b.mode === 'run' && !b.rollbackOf && changedSomething(s) && s.end?.status !== 'rolled-back' && !undone.has(s.begin!.runId)
+  })
 }
 
 /**

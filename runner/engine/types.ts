@@ -39,6 +39,8 @@ export type EngineDeps = {
   emit: Emit
   /** The playbook file and its sha256 (journaled; a rerun resumes only the same file). */
   source: { file: string; sha256: string }
+  /** Id for a new run (when none is resumed); the CLI picks it first to template `${{ run.id }}`. */
+  runId?: string
   /** Wall clock for run ids (defaults to Date.now). */
   wallNow?: () => number
 }

@@ -30,6 +30,8 @@ export type BeginEntry = Base & {
   file: string
   sha256: string
   env: string | null
+  /** Where the run acted (from the environment), so a rollback reaches the same account and cluster. */
+  where?: { region?: string; profile?: string; context?: string }
   mode: RunMode
   options: Record<string, unknown>
   /** Rollback runs: the run they undo. */

@@ -1,0 +1,46 @@
+/**
+ * What the CLI touches of the process, swappable for tests (as zx swaps spawn/log/kill): output
+ * streams, whether stdin/stdout are terminals, the environment, and how to ask a question.
+ */
+import type { Write } from '../render/plain.js'
+
+export type Io = {
+  stdout: Write
+  stderr: Write
+  stdinIsTTY: boolean
+  stdoutIsTTY: boolean
+  env: Record<string, string | undefined>
+  /** Asks a yes/no question on the terminal. Only called when stdin is a TTY. */
+  ask: (question: string) => Promise<boolean>
+}
+
+export function processIo(): Io {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    stdinIsTTY: !!process.stdin.isTTY,
+    stdoutIsTTY: !!process.stdout.isTTY,
+    env: process.env,
+    ask: async (question) => {
+      const { createInterface } = await import('node:readline/promises')
+      const rl = createInterface({ input: process.stdin, output: process.stderr })
+      try {
+        const answer = await rl.question(`${question} [y/N] `)
+        return /^y(es)?$/i.test(answer.trim())
+      } finally {
+        rl.close()
+      }
+    },
+  }
+}
+
+/** The approval function the engine gets: asks on a terminal, refuses clearly otherwise. */
+export function promptFor(io: Io): (question: string) => Promise<boolean> {
+  return async (question) => {
+    if (!io.stdinIsTTY) {
+      io.stderr(`cannot ask "${question}": stdin is not a terminal; rerun with --yes to approve in advance\n`)
+      return false
+    }
+    return io.ask(question)
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The `playbook` command line: commander wiring only. Every command returns an exit code; the
+ * entrypoint (runner/cli.ts) is the only place that sets it. Errors map to the documented exit
+ * codes: 2 usage or invalid playbook, 4 locked; anything unexpected is reported with its cause.
+ */
+import { Command, CommanderError, Option } from 'commander'
+import { UsageError, messageOf } from '../errors.js'
+import { LockedError } from '../lock.js'
+import type { Io } from './io.js'
+import { EXIT, InvalidPlaybook, parseVars, type GlobalOptions } from './shared.js'
+
+const collect = (v: string, prev: string[]) => [...prev, v]
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok
+  const program = new Command('playbook')
+    .description('Run YAML switchover playbooks (ECS to EKS) and roll them back.')
+    .option('--state-dir <dir>', 'journal, lock and sandbox state', '.playbook')
+    .addOption(new Option('--output <format>', 'text, or json: one JSON event per line').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)')
+  const globals = (cmd: Command): GlobalOptions => {
+    const o = cmd.optsWithGlobals() as { stateDir: string; output: 'text' | 'json' }
+    return { stateDir: o.stateDir, output: o.output }
+  }
+  const act = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
+    code = await fn(...args)
+  }
+  const playbookOptions = (c: Command) =>
+    c.option('--env <name>', 'environment of the playbook').option('--var <name=value>', 'override a var (repeatable)', collect, [])
+
+  playbookOptions(program.command('validate <file>').description('check a playbook; every problem as file:line:col'))
+    .action(act(async (file: string, o: { env?: string; var: string[] }) => {
+      const { validateCommand } = await import('../playbook/index.js')
+      const r = await validateCommand(file, { env: o.env, vars: parseVars(o.var) })
+      for (const l of r.lines) (r.exitCode === 0 ? io.stdout : io.stderr)(l + '\n')
+      return r.exitCode
+    }))
+
+  const runLike = (c: Command) =>
+    playbookOptions(c)
+      .option('--context <name>', 'kubeconfig context (default: the environment\'s)')
+      .option('--sandbox', 'run against the in-process sandbox (state in <state-dir>/sandbox)')
+      .option('--from <step>', 'start at this step')
+      .option('--only <step>', 'run only this step')
+      .option('--skip-ttl-wait', 'do not wait for lowered TTLs to expire (risky)')
+  runLike(program.command('plan <file>').description('read live state and show what would change'))
+    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'plan')))
+  runLike(program.command('run <file>').description('run a playbook (resumes an interrupted run of the same file)'))
+    .option('--dry-run', 'plan only: no change is made')
+    .option('--yes', 'approve every pause in advance')
+    .option('--force', 'pass safety thresholds and drift checks')
+    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'run')))
+
+  program
+    .command('rollback [run-id]')
+    .description('undo what a run changed, newest step first; or --generate a rollback playbook')
+    .option('--last', 'the latest run')
+    .option('--force', 'overwrite drifted items and pass irreversible steps')
+    .option('--yes', 'do not ask for approval')
+    .option('--generate <file>', 'print the rollback playbook of <file> as YAML')
+    .option('--env <name>', 'environment (with --generate)')
+    .option('--var <name=value>', 'override a var (with --generate)', collect, [])
+    .option('--context <name>', 'kubeconfig context (default: the one the run used)')
+    .option('--sandbox', 'against the in-process sandbox')
+    .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o)))
+
+  program
+    .command('history')
+    .description('runs in the state directory, newest first')
+    .action(act(async (_: object, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd))))
+  program
+    .command('show <run-id>')
+    .description('one run: steps, items, facts, waits, errors')
+    .option('--html <file>', 'also write an HTML report')
+    .action(act(async (runId: string, o: { html?: string }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o)))
+
+  const sandbox = program.command('sandbox').description('local AWS and Kubernetes endpoints seeded from fixtures')
+  sandbox
+    .command('serve')
+    .option('--estate <file>', 'seed estate (default: the saved state, else the reference estate)')
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)')
+    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxServe(io, globals(cmd), o)))
+  sandbox
+    .command('dump')
+    .option('--ledger', 'include the cron ledger, Jobs and Events')
+    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxDump(io, globals(cmd), o)))
+  sandbox
+    .command('reset')
+    .option('--estate <file>', 'estate to reset to (default: the reference estate)')
+    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxReset(io, globals(cmd), o)))
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return code
+  } catch (e) {
+    return exitCodeOf(e, io)
+  }
+}
+
+function exitCodeOf(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage
+  }
+  if (e instanceof InvalidPlaybook) {
+    io.stderr(`${e.message}\n`)
+    return EXIT.usage
+  }
+  if (e instanceof UsageError) {
+    io.stderr(`error: ${e.message}\n`)
+    return EXIT.usage
+  }
+  if (e instanceof LockedError) {
+    io.stderr(`error: ${e.message}\n`)
+    return EXIT.locked
+  }
+  io.stderr(`error: ${messageOf(e)}\n`)
+  let cause = (e as { cause?: unknown })?.cause
+  while (cause) {
+    io.stderr(`  caused by: ${messageOf(cause)}\n`)
+    cause = (cause as { cause?: unknown }).cause
+  }
+  return EXIT.failed
+}

@@ -1,0 +1,69 @@
+/**
+ * Pieces every CLI command shares: loading a playbook (problems → exit 2, before any client
+ * exists), `--var` parsing, picking a renderer, the exit codes.
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { StepType } from '../contract.js'
+import type { Playbook } from '../engine/types.js'
+import { UsageError } from '../errors.js'
+import type { Emit } from '../events.js'
+import { fanOut, jsonRenderer, plainRenderer } from '../render/plain.js'
+import type { Io } from './io.js'
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
+
+export type GlobalOptions = { stateDir: string; output: 'text' | 'json' }
+
+/** A playbook that did not load: the problems are already printed. */
+export class InvalidPlaybook extends Error {
+  constructor(file: string, count: number) {
+    super(`${file}: ${count} problem${count === 1 ? '' : 's'}; nothing was run`)
+  }
+}
+
+export function parseVars(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--var ${item}: expected NAME=VALUE`)
+    out[item.slice(0, eq)] = item.slice(eq + 1)
+  }
+  return out
+}
+
+export type Loaded = { playbook: Playbook; sha256: string; text: string; registry: ReadonlyMap<string, StepType> }
+
+export async function load(io: Io, file: string, opts: { env?: string; vars?: string[]; runId?: string }): Promise<Loaded> {
+  const { loadPlaybook, defaultRegistry, formatProblem } = await import('../playbook/index.js')
+  const registry = await defaultRegistry()
+  const result = await loadPlaybook(file, { env: opts.env, vars: parseVars(opts.vars), runId: opts.runId, registry })
+  if (!result.ok) {
+    for (const p of result.problems) io.stderr(formatProblem(p) + '\n')
+    throw new InvalidPlaybook(file, result.problems.length)
+  }
+  const text = await readFile(file, 'utf8')
+  return { playbook: result.playbook, sha256: createHash('sha256').update(text).digest('hex'), text, registry }
+}
+
+export function checkSteps(playbook: Playbook, opts: { from?: string; only?: string }): void {
+  for (const [flag, id] of [['--from', opts.from], ['--only', opts.only]] as const) {
+    if (id !== undefined && !playbook.steps.some((s) => s.id === id)) {
+      throw new UsageError(`${flag} ${id}: no such step (steps: ${playbook.steps.map((s) => s.id).join(', ')})`)
+    }
+  }
+}
+
+export type Renderer = { emit: Emit; done(): Promise<void> }
+
+/** `--output json`: JSON lines; a terminal without prompts: listr2; otherwise plain lines. */
+export async function renderer(io: Io, g: GlobalOptions, opts: { interactive: boolean; verbosePlans?: boolean }): Promise<Renderer> {
+  if (g.output === 'json') return { emit: jsonRenderer(io.stdout), done: async () => {} }
+  if (io.stdoutIsTTY && !opts.interactive && !opts.verbosePlans) {
+    const { listrRenderer } = await import('../render/listr.js')
+    return listrRenderer(io.stdout)
+  }
+  return { emit: plainRenderer(io.stdout, { verbosePlans: opts.verbosePlans }), done: async () => {} }
+}
+
+export { fanOut }
