@@ -119,6 +119,11 @@ describe('CronJob controller', () => {
     expect(cj.status?.lastSuccessfulTime?.toISOString()).toBe('2026-03-02T04:00:30.000Z')
     expect(cj.status?.active).toBeUndefined()
 
+    // Only successfulJobsHistoryLimit (default 3) finished Jobs are kept.
+    await advanceTo(w, '2026-03-02T05:01:00Z')
+    const kept = (await w.batch.listNamespacedJob({ namespace: 'shop' })).items.map((j) => j.metadata?.name)
+    expect(kept).toEqual(['03:00', '04:00', '05:00'].map((t) => `report-${minutes(`2026-03-02T${t}:00Z`)}`))
+
     // Deleting the CronJob garbage-collects its Jobs.
     await w.batch.deleteNamespacedCronJob({ name: 'report', namespace: 'shop' })
     expect((await w.batch.listNamespacedJob({ namespace: 'shop' })).items).toEqual([])
@@ -204,5 +209,40 @@ describe('CronJob controller', () => {
     })
     expect(res.status).toBe(422)
     expect(((await res.json()) as { message: string }).message).toContain('spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus')
+  })
+
+  describe('concurrencyPolicy with a Job still running at the scheduled time', () => {
+    const startRunningJob = async (w: KubeSandbox, uid: string) => {
+      await advanceTo(w, '2026-03-02T01:59:50Z') // Jobs run 30 s, so this one runs until 02:00:20
+      await w.batch.createNamespacedJob({
+        namespace: 'shop',
+        body: {
+          metadata: { name: 'manual', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid, controller: true }] },
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job:1' }] } } },
+        },
+      })
+    }
+
+    it('Forbid waits for the running Job to finish, then starts the missed run', async () => {
+      k = await startKubeSandbox()
+      const w = k
+      const cj = await w.batch.createNamespacedCronJob({ namespace: 'shop', body: cronJob('report', '0 * * * *', { concurrencyPolicy: 'Forbid' }) })
+      await startRunningJob(w, cj.metadata!.uid!)
+      await advanceTo(w, '2026-03-02T02:00:10Z')
+      expect(ledger(w)).toEqual([])
+      await advanceTo(w, '2026-03-02T02:01:00Z')
+      expect(ledger(w).map((e) => [e.scheduledAt, e.launchedAt])).toEqual([['2026-03-02T02:00:00.000Z', '2026-03-02T02:00:20.000Z']])
+    })
+
+    it('Replace deletes the running Job and starts the new one on time', async () => {
+      k = await startKubeSandbox()
+      const w = k
+      const cj = await w.batch.createNamespacedCronJob({ namespace: 'shop', body: cronJob('report', '0 * * * *', { concurrencyPolicy: 'Replace' }) })
+      await startRunningJob(w, cj.metadata!.uid!)
+      await advanceTo(w, '2026-03-02T02:00:05Z')
+      expect(ledger(w).map((e) => e.launchedAt)).toEqual(['2026-03-02T02:00:00.000Z'])
+      const names = (await w.batch.listNamespacedJob({ namespace: 'shop' })).items.map((j) => j.metadata?.name)
+      expect(names).toEqual([`report-${minutes('2026-03-02T02:00:00Z')}`])
+    })
   })
 })
