@@ -13,7 +13,7 @@
  *   deterministic whole number of seconds below the window; scheduledAt stays the nominal time.
  * - Whether a job launches is decided by its state at the launch instant: disabled jobs launch
  *   nothing, and nothing is caught up when they are enabled again.
- * - Each (source, scheduledAt) is recorded once, whatever the order of calls.
+ * - Each (source, scheduledAt) is recorded once, even if runAt runs twice for the same instant.
  * - Malformed expressions launch nothing (the sandbox does not guess).
  */
 import { createHash } from 'node:crypto'
