@@ -13,7 +13,7 @@ import type { ApplyContext, Change, Observed, StepContext, StepType } from '../r
 import type { KubeRef } from '../runner/clients/kube-types.js'
 import { sameState } from './canonical.js'
 import { describeRef, itemKey } from './kube/objects.js'
-import { mergeLeaves, parsePointer, patchTo, valuesAt, type PathValues } from './kube/pointer.js'
+import { covers, mergeLeaves, parsePointer, patchTo, valuesAt, type PathValues } from './kube/pointer.js'
 import { StepError, messageOf } from './step-error.js'
 
 const TYPE = 'k8s.patch'
@@ -46,17 +46,29 @@ export type K8sPatchParams = z.infer<typeof k8sPatchParams>
 
 export class PatchFailed extends StepError {}
 
-/** The pointers the patch touches and the values it leaves there (pure). */
-export function touched(p: K8sPatchParams): { pointers: string[]; after: PathValues } {
-  const writes: Array<[string, unknown]> = p.merge
-    ? mergeLeaves(p.merge)
-    : (p.json ?? []).map((op) => [op.path, op.op === 'remove' ? null : op.value] as [string, unknown])
-  const after: PathValues = {}
-  for (const [ptr, value] of writes) {
-    if (value === null || value === undefined) delete after[ptr]
-    else after[ptr] = value
+/** The pointers the patch touches, in order, with the value each gets (null: removed). */
+function writesOf(p: K8sPatchParams): Array<[string, unknown]> {
+  return p.merge ? mergeLeaves(p.merge) : (p.json ?? []).map((op) => [op.path, op.op === 'remove' ? null : (op.value ?? null)] as [string, unknown])
+}
+
+export const touchedPointers = (p: K8sPatchParams): string[] => [...new Set(writesOf(p).map(([ptr]) => ptr))]
+
+/**
+ * The state the patch leaves (pure), in the shape {@link valuesAt} observes: a removal is null at
+ * the pointer, or at the absent ancestor `before` already records.
+ */
+export function desiredState(p: K8sPatchParams, before: PathValues | null): PathValues {
+  const out: PathValues = {}
+  for (const [ptr, value] of writesOf(p)) {
+    for (const k of Object.keys(out)) if (covers(ptr, k) || covers(k, ptr)) delete out[k]
+    if (value !== null) {
+      out[ptr] = value
+      continue
+    }
+    const absentAncestor = Object.keys(before ?? {}).find((k) => (before as PathValues)[k] === null && covers(k, ptr))
+    out[absentAncestor ?? ptr] = null
   }
-  return { pointers: [...new Set(writes.map(([ptr]) => ptr))], after }
+  return out
 }
 
 export const k8sPatch: StepType<K8sPatchParams> = {
@@ -70,13 +82,13 @@ export const k8sPatch: StepType<K8sPatchParams> = {
   async observe(ctx: StepContext, p: K8sPatchParams): Promise<Observed> {
     const ref = p.ref as KubeRef
     const live = await ctx.kube.get(ref)
-    return { [itemKey(ref)]: live ? valuesAt(live, touched(p).pointers) : null }
+    return { [itemKey(ref)]: live ? valuesAt(live, touchedPointers(p)) : null }
   },
 
   diff(p: K8sPatchParams, now: Observed): Change[] {
     const key = itemKey(p.ref as KubeRef)
-    const before = now[key] ?? null
-    const { after } = touched(p)
+    const before = (now[key] ?? null) as PathValues | null
+    const after = desiredState(p, before)
     if (sameState(before, after)) return []
     return [{ key, before, after, summary: `patch ${describeRef(p.ref as KubeRef)}: ${Object.keys(after).concat(Object.keys(before ?? {})).filter((v, i, a) => a.indexOf(v) === i).join(', ')}` }]
   },
@@ -93,9 +105,12 @@ async function write(ctx: ApplyContext, p: K8sPatchParams, changes: Change[], ph
     if (!live) {
       throw new PatchFailed(TYPE, phase, `${describeRef(ref)} does not exist`, 'Create it first (k8s.apply) or fix ref; k8s.patch never creates objects')
     }
-    // Restore writes the journaled values; every path the patch touches is covered either way.
-    const pointers = [...new Set([...touched(p).pointers, ...Object.keys((c.after ?? {}) as PathValues)])]
-    const ops = patchTo(live, pointers, (c.after ?? {}) as PathValues)
+    // Every path the patch touches is written; null entries above them are parents to prune.
+    const wanted = (c.after ?? {}) as PathValues
+    const touched = touchedPointers(p)
+    const parents = Object.keys(wanted).filter((k) => wanted[k] === null && !touched.includes(k))
+    const pointers = [...new Set([...touched, ...Object.keys(wanted).filter((k) => !parents.includes(k))])]
+    const ops = patchTo(live, pointers, wanted, parents)
     if (ops.length === 0) continue
     try {
       await ctx.kube.patch(ref, ops, 'json')

@@ -26,15 +26,27 @@ export function lookup(doc: unknown, pointer: string): { found: boolean; value?:
   return { found: true, value: cur }
 }
 
-/** The values `doc` holds at `pointers`; absent pointers are left out. */
+const join = (tokens: string[]) => '/' + tokens.map(escapeToken).join('/')
+
+/**
+ * The values `doc` holds at `pointers`. An absent pointer is recorded as `null` at its outermost
+ * absent ancestor (`{"/metadata/annotations": null}`), so that a restore knows which parents the
+ * forward write created. (The API server stores no nulls, so null cannot be a real value here.)
+ */
 export function valuesAt(doc: unknown, pointers: string[]): PathValues {
   const out: PathValues = {}
   for (const p of pointers) {
-    const r = lookup(doc, p)
-    if (r.found) out[p] = structuredClone(r.value)
+    const tokens = parsePointer(p)
+    let depth = 1
+    while (depth <= tokens.length && lookup(doc, join(tokens.slice(0, depth))).found) depth++
+    if (depth > tokens.length) out[p] = structuredClone(lookup(doc, p).value)
+    else out[join(tokens.slice(0, depth))] = null
   }
   return out
 }
+
+/** True when `ancestor` is `p` or one of its parents. */
+export const covers = (ancestor: string, p: string) => p === ancestor || p.startsWith(ancestor + '/')
 
 /** The leaves a JSON merge patch writes: pointer to value, `null` meaning "remove". */
 export function mergeLeaves(patch: unknown, prefix = ''): Array<[string, unknown]> {
@@ -49,11 +61,11 @@ export function mergeLeaves(patch: unknown, prefix = ''): Array<[string, unknown
  * (creating missing parent objects) where `wanted` has a value, remove where it has none.
  * Pointers that already hold their value give no operation.
  */
-export function patchTo(doc: unknown, pointers: string[], wanted: PathValues): JsonPatchOp[] {
+export function patchTo(doc: unknown, pointers: string[], wanted: PathValues, pruneUpTo: string[] = []): JsonPatchOp[] {
   const work = structuredClone(doc) as Json
   const ops: JsonPatchOp[] = []
   for (const p of pointers) {
-    const has = Object.hasOwn(wanted, p)
+    const has = Object.hasOwn(wanted, p) && wanted[p] !== null
     const cur = lookup(work, p)
     if (!has) {
       if (cur.found) push(ops, work, { op: 'remove', path: p })
@@ -70,6 +82,18 @@ export function patchTo(doc: unknown, pointers: string[], wanted: PathValues): J
     let value: unknown = structuredClone(wanted[p])
     for (let i = tokens.length - 1; i > depth; i--) value = { [tokens[i]]: value }
     push(ops, work, { op: 'add', path: '/' + tokens.slice(0, depth + 1).map(escapeToken).join('/'), value })
+  }
+  // Parents the forward write created go again, but only when nothing else lives in them now.
+  for (const a of pruneUpTo) {
+    const floor = parsePointer(a).length
+    for (const p of pointers.filter((x) => covers(a, x) && x !== a)) {
+      const tokens = parsePointer(p)
+      for (let depth = tokens.length - 1; depth >= floor; depth--) {
+        const r = lookup(work, join(tokens.slice(0, depth)))
+        if (!r.found || !isObject(r.value) || Object.keys(r.value).length > 0) break
+        push(ops, work, { op: 'remove', path: join(tokens.slice(0, depth)) })
+      }
+    }
   }
   return ops
 }
