@@ -1,0 +1,114 @@
+/**
+ * Runs the reference playbook in process: the engine (runner/engine) against a sandbox started
+ * by the test, with the real AWS SDK and Kubernetes clients over loopback and a file journal in
+ * the test's own state directory. Every helper returns data (results, journal entries, calls);
+ * the tests assert on those, never on console text.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { StepType } from '../../runner/contract.js'
+import type { EngineEvent } from '../../runner/events.js'
+import { createAwsClients } from '../../runner/clients/aws.js'
+import { createKubeApi } from '../../runner/clients/kube.js'
+import { createStepFiles } from '../../runner/clients/files.js'
+import { run } from '../../runner/engine/execute.js'
+import { plan } from '../../runner/engine/plan.js'
+import { rollback } from '../../runner/engine/rollback.js'
+import type { EngineOptions, Playbook } from '../../runner/engine/types.js'
+import { FileJournal } from '../../runner/journal/file.js'
+import type { JournalEntry } from '../../runner/journal/entries.js'
+import { loadPlaybook } from '../../runner/playbook/index.js'
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
+import { stepTypes } from '../../steps/index.js'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const REFERENCE = join(ROOT, 'playbooks/switchover.yaml')
+
+export type World = {
+  sb: RunningSandbox
+  stateDir: string
+  journal: FileJournal
+  events: EngineEvent[]
+  stop(): Promise<void>
+}
+
+/** A sandbox on the reference estate and an empty state directory of the test's own. */
+export async function openWorld(): Promise<World> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'switchover-inv-'))
+  const sb = await startSandbox({ stateDir: join(stateDir, 'sandbox') })
+  return {
+    sb,
+    stateDir,
+    journal: new FileJournal(stateDir),
+    events: [],
+    async stop() {
+      await sb.stop()
+      await rm(stateDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function loadReference(env: string, file = REFERENCE): Promise<Playbook> {
+  const r = await loadPlaybook(file, { env })
+  if (!r.ok) throw new Error(`${file} does not load: ${JSON.stringify(r.problems)}`)
+  return r.playbook
+}
+
+/** Step types whose contexts read files relative to `dir` (the engine's own when it gives some). */
+function withFiles(dir: string): ReadonlyMap<string, StepType> {
+  const files = createStepFiles(dir)
+  const wrap = <C extends object>(ctx: C): C => ('files' in ctx && (ctx as { files?: unknown }).files ? ctx : Object.create(ctx, { files: { value: files } }))
+  return new Map(
+    [...stepTypes].map(([k, t]) => [
+      k,
+      {
+        ...t,
+        observe: (ctx, p, keys) => t.observe(wrap(ctx), p, keys),
+        apply: (ctx, p, c) => t.apply(wrap(ctx), p, c),
+        applyRestore: (ctx, p, c) => t.applyRestore(wrap(ctx), p, c),
+        notes: t.notes ? (ctx, p, n, c) => t.notes!(wrap(ctx), p, n, c) : undefined,
+      } as StepType,
+    ]),
+  )
+}
+
+function deps(w: World, file: string, options: Partial<EngineOptions> = {}) {
+  const env = w.sb.env
+  return {
+    journal: w.journal,
+    clock: w.sb.clock,
+    registry: withFiles(dirname(file)),
+    clients: {
+      aws: ({ readOnly }: { readOnly: boolean }) => createAwsClients({ env, readOnly }),
+      kube: ({ readOnly }: { readOnly: boolean }) => createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, readOnly }),
+    },
+    options: { force: false, skipTtlWait: false, yes: true, dryRun: false, ...options },
+    prompt: async () => false,
+    emit: (e: EngineEvent) => void w.events.push(e),
+    source: { file, sha256: 'reference' },
+  }
+}
+
+export async function runReference(w: World, env = 'prod', options: Partial<EngineOptions> = {}, file = REFERENCE) {
+  return run(await loadReference(env, file), deps(w, file, options))
+}
+
+export async function planReference(w: World, env = 'prod', file = REFERENCE) {
+  return plan(await loadReference(env, file), deps(w, file, { dryRun: true }))
+}
+
+export async function rollbackLast(w: World, target = 'last', force = false) {
+  const d = deps(w, REFERENCE)
+  return rollback(target, { journal: d.journal, clock: d.clock, registry: d.registry, clients: d.clients, emit: d.emit }, { force })
+}
+
+export async function entriesOf(w: World, runId: string): Promise<JournalEntry[]> {
+  return w.journal.read(runId)
+}
+
+/** Mutating calls the sandbox served (a Kubernetes write with dryRun=All is not one). */
+export function mutatingCalls(w: World) {
+  return w.sb.calls().filter((c) => c.mutating)
+}
