@@ -60,6 +60,11 @@ export const route53Records: StepType<Route53RecordsParams> = {
       const when = formatGate(gate.notBefore, ctx.clock.now())
       notes.push({ level: gate.notBefore > ctx.clock.now() && p.ttlGate === 'refuse' ? 'warn' : 'info', message: `switch not before ${when} (previous TTL of ${gate.records.join(', ')})` })
       if (ctx.options.skipTtlWait) notes.push({ level: 'warn', message: '--skip-ttl-wait: resolvers may keep answering with the old targets until then' })
+    } else if (changes.length > 0) {
+      // Plan of a new run: no lowering journaled yet; say what the gate will be measured from.
+      const ttls = changes.map((c) => (c.before as RecordState | null)?.TTL ?? 0)
+      const longest = Math.max(...ttls)
+      if (longest > 0) notes.push({ level: 'info', message: `switch not before the current TTL (up to ${longest} s) has run out after a TTL lowering earlier in this run is INSYNC` })
     }
     const zone = zoneOf.get(now)
     const share = zone ? changedSets(changes) / Math.max(1, zone.recordSetCount) : 0
