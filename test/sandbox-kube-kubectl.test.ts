@@ -80,8 +80,11 @@ describe('kubectl against the sandbox', () => {
     expect((await kubectl('patch', 'deployment', 'orders', '-n', 'shop', '--type', 'merge', '-p', '{"metadata":{"labels":{"team":"a"}}}')).code).toBe(0)
     const json = await kubectl('patch', 'deployment', 'orders', '-n', 'shop', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]')
     expect(json.code).toBe(0)
-    const got = JSON.parse((await kubectl('get', 'deployment', 'orders', '-n', 'shop', '-o', 'json')).out)
+    let got = JSON.parse((await kubectl('get', 'deployment', 'orders', '-n', 'shop', '-o', 'json')).out)
     expect(got.spec.replicas).toBe(3)
+    expect((await kubectl('scale', 'deployment', 'orders', '-n', 'shop', '--replicas=6')).out).toContain('deployment.apps/orders scaled')
+    got = JSON.parse((await kubectl('get', 'deployment', 'orders', '-n', 'shop', '-o', 'json')).out)
+    expect(got.spec.replicas).toBe(6)
     expect(got.metadata.labels).toEqual({ app: 'orders', team: 'a' })
   })
 
@@ -98,5 +101,24 @@ describe('kubectl against the sandbox', () => {
     const replicas = await kubectl('get', 'deployment', 'website', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}')
     expect(replicas.out).toBe('3')
     expect((await kubectl('apply', '--server-side', '--dry-run=server', '-f', file)).code).toBe(0)
+  })
+
+  it('applies a custom resource (TrafficSplit) client-side with a merge patch', async () => {
+    const file = join(dir, 'split.yaml')
+    const split = (ecs: number) => `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata: {name: website, namespace: shop}
+spec:
+  service: website
+  backends:
+  - {service: website-ecs, weight: ${ecs}}
+  - {service: website-eks, weight: ${100 - ecs}}
+`
+    await writeFile(file, split(100))
+    expect((await kubectl('apply', '-f', file)).out).toContain('trafficsplit.split.smi-spec.io/website created')
+    await writeFile(file, split(20))
+    expect((await kubectl('apply', '-f', file)).out).toContain('configured')
+    const weights = await kubectl('get', 'trafficsplits', 'website', '-n', 'shop', '-o', 'jsonpath={.spec.backends[*].weight}')
+    expect(weights.out).toBe('20 80')
   })
 })

@@ -7,6 +7,7 @@
 import type { SandboxResponse } from '../types.js'
 import { apiGroups, groupVersion, resourceTypes, verbsOf } from './resources.js'
 import { openapi } from './openapi.js'
+import { hasScale } from './scale.js'
 import { json, pathNotFound } from './status.js'
 import type { KubeRoute } from './route.js'
 
@@ -41,7 +42,8 @@ function resourceList(group: string, version: string) {
       storageVersionHash: Buffer.from(`${t.group}/${t.resource}`).toString('base64').slice(0, 11),
     }
     const status = { name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }
-    return t.statusSubresource ? [main, status] : [main]
+    const scale = { name: `${t.resource}/scale`, singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
+    return [main, ...(t.statusSubresource ? [status] : []), ...(hasScale(t.kind) ? [scale] : [])]
   })
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources }
 }

@@ -13,6 +13,7 @@ import { discovery } from './discovery.js'
 import { listCollection, getObject } from './read.js'
 import { isKubePath, parseRoute, type KubeRoute } from './route.js'
 import { badRequest, json, KubeStatusError, methodNotAllowed, pathNotFound } from './status.js'
+import { getScale, hasScale, writeScale } from './scale.js'
 import { create, patch, remove, update, type WriteRequest } from './write.js'
 
 type Verb = 'get' | 'list' | 'create' | 'update' | 'patch' | 'apply' | 'delete'
@@ -58,7 +59,7 @@ function serveResource(req: SandboxRequest, route: Extract<KubeRoute, { kind: 'r
   const verb = verbOf(req, route)
   if (!verb || (route.type.derived && !['get', 'list'].includes(verb))) throw methodNotAllowed()
   const q = req.url.searchParams
-  if (verb === 'get') return getObject(sb, route.type, route.namespace, route.name!)
+  if (verb === 'get' && route.subresource !== 'scale') return getObject(sb, route.type, route.namespace, route.name!)
   if (verb === 'list') {
     if (q.get('watch') === 'true' || q.get('watch') === '1') throw methodNotAllowed()
     return listCollection(sb, route.type, route.namespace, q)
@@ -77,6 +78,10 @@ function serveResource(req: SandboxRequest, route: Extract<KubeRoute, { kind: 'r
     manager: managerOf(req, verb),
     force: q.get('force') === 'true',
   }
+  if (route.subresource === 'scale' && hasScale(route.type.kind)) {
+    if (verb === 'get') return getScale(w)
+    if (verb === 'update' || verb === 'patch') return writeScale(w, verb === 'patch')
+  }
   if (route.subresource !== undefined && (route.subresource !== 'status' || !route.type.statusSubresource || verb === 'create' || verb === 'delete'))
     throw pathNotFound()
   switch (verb) {
@@ -89,6 +94,8 @@ function serveResource(req: SandboxRequest, route: Extract<KubeRoute, { kind: 'r
       return patch(w)
     case 'delete':
       return remove(w)
+    default:
+      throw methodNotAllowed()
   }
 }
 
