@@ -66,7 +66,8 @@ function make(type: string, irreversible?: string): StepType<TestMemoryParams> {
     async applyRestore(ctx, p, changes) {
       await write(ctx, world(ctx, p), changes, undefined)
     },
-    inverse: (p) => ({ type, with: { world: p.world, set: {} } }),
+    // Restore mode writes journaled keys only, so the same params serve.
+    inverse: (p) => ({ type, with: p }),
   }
 }
 
