@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '../runner/clients/kube-types.js'
+import { createKubeApi } from '../runner/clients/kube.js'
 import { ReadOnlyViolation } from '../runner/clients/read-only.js'
 import { k8sApply } from '../steps/k8s-apply.js'
 import { planStep, restoreStep, runStep } from './helpers/step-harness.js'
@@ -36,6 +37,23 @@ describe('k8s.apply against the sandbox', () => {
     const cron = plan.changes.find((c) => c.key.endsWith('/CronJob/shop/website-sitemap'))!.after as KubeObject
     expect((cron.spec as { suspend: boolean; timeZone: string }).suspend).toBe(true)
     expect((cron.spec as { timeZone: string }).timeZone).toBe('Europe/Berlin')
+  })
+
+  it('applies the output of a render command', async () => {
+    w = await startK8sWorld()
+    // Like `helm template`: one stream, documents separated by `---`.
+    const render = { command: 'awk', args: ['FNR == 1 { print "---" } { print }', `${SHOP}/orders.yaml`, `${SHOP}/website.yaml`] }
+    const run = await runStep(w.h(), k8sApply, { render, namespace: 'shop' })
+    expect(run.error).toBeUndefined()
+    expect(shopObjects(w)).toEqual(['Deployment/orders', 'Deployment/website', 'Service/orders', 'Service/website'])
+  })
+
+  it('selects the kubeconfig context asked for, and names an unknown one', async () => {
+    w = await startK8sWorld()
+    const prod = await createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, context: 'prod-eks' })
+    expect((await prod.get({ apiVersion: 'v1', kind: 'Namespace', name: 'shop' }))?.metadata.name).toBe('shop')
+    expect(prod.counts()).toMatchObject({ reads: 1, writes: 0, dryRuns: 0 })
+    await expect(createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, context: 'nope' })).rejects.toThrow(/nope/)
   })
 
   it('a read-only client refuses a real write', async () => {

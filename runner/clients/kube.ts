@@ -46,6 +46,15 @@ export class KubeRequestFailed extends Error {
   }
 }
 
+/** The context asked for (`--context` or the playbook's environment) is not in the kubeconfig. */
+export class KubeContextUnknown extends Error {
+  constructor(context: string, known: string[], path?: string) {
+    super(`kubeconfig ${path ?? '(KUBECONFIG or ~/.kube/config)'} has no context "${context}" (it has: ${known.join(', ') || 'none'}); ` +
+      'fix the context of the playbook environment or pass --context')
+    this.name = 'KubeContextUnknown'
+  }
+}
+
 type Header = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }
 type Request = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -78,7 +87,10 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     contexts: loaded.contexts,
     currentContext: loaded.currentContext,
   })
-  if (opts.context) kc.setCurrentContext(opts.context)
+  if (opts.context) {
+    if (!kc.getContextObject(opts.context)) throw new KubeContextUnknown(opts.context, kc.contexts.map((c) => c.name), opts.kubeconfigPath)
+    kc.setCurrentContext(opts.context)
+  }
   const fieldManager = opts.fieldManager ?? 'switchover'
   const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }
 
