@@ -59,6 +59,7 @@ export const k8sApply: StepType<K8sApplyParams> = {
     const out: PlannedObserved = {}
     for (const key of keys ?? [...byKey.keys()]) {
       const live = await ctx.kube.get(refOfKey(key))
+      if (!keys) keepLiveSuspend(byKey.get(key), live)
       // A key whose manifest is gone is compared whole: it can only have been created by the step.
       out[key] = live ? project(live, byKey.get(key) ?? live) : null
     }
@@ -159,6 +160,17 @@ function summarize(m: KubeObject, before: unknown, after: unknown): string {
   const paths = changedPaths(before, after)
   const shown = paths.slice(0, 4).join(', ') + (paths.length > 4 ? ` and ${paths.length - 4} more` : '')
   return `update ${what}: ${shown}`
+}
+
+/**
+ * A CronJob is created suspended; once it exists, suspending and resuming it is k8s.cronjobs'
+ * business. Re-applying the manifests (a second run, a resumed run) keeps the live value, or it
+ * would suspend resumed CronJobs again and make the resume step hand them over a second time.
+ */
+function keepLiveSuspend(manifest: KubeObject | undefined, live: KubeObject | null): void {
+  if (!manifest || !live || manifest.kind !== 'CronJob') return
+  const suspend = (live.spec as { suspend?: boolean } | undefined)?.suspend === true
+  manifest.spec = { ...(manifest.spec as Record<string, unknown>), suspend } as KubeObject['spec']
 }
 
 function hasSelector(svc: KubeObject): boolean {

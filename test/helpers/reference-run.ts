@@ -21,28 +21,38 @@ import { FileJournal } from '../../runner/journal/file.js'
 import type { JournalEntry } from '../../runner/journal/entries.js'
 import { loadPlaybook } from '../../runner/playbook/index.js'
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
+import type { Estate } from '../../sandbox/estate.js'
 import { stepTypes } from '../../steps/index.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const REFERENCE = join(ROOT, 'playbooks/switchover.yaml')
+
+/** One ChangeResourceRecordSets the runner sent: the step it belonged to and the zone. */
+export type BatchCall = { step: string; zoneId: string; changes: number }
 
 export type World = {
   sb: RunningSandbox
   stateDir: string
   journal: FileJournal
   events: EngineEvent[]
+  batches: BatchCall[]
   stop(): Promise<void>
 }
 
-/** A sandbox on the reference estate and an empty state directory of the test's own. */
-export async function openWorld(): Promise<World> {
+/**
+ * A sandbox (reference estate unless `estate`) and an empty state directory of the test's own.
+ * Route 53's request rate is raised: the sandbox's token bucket runs on real time, and these
+ * tests count calls instead of timing them.
+ */
+export async function openWorld(opts: { estate?: Estate } = {}): Promise<World> {
   const stateDir = await mkdtemp(join(tmpdir(), 'switchover-inv-'))
-  const sb = await startSandbox({ stateDir: join(stateDir, 'sandbox') })
+  const sb = await startSandbox({ stateDir: join(stateDir, 'sandbox'), estate: opts.estate, config: { route53Rate: 10_000, route53Burst: 10_000 } })
   return {
     sb,
     stateDir,
     journal: new FileJournal(stateDir),
     events: [],
+    batches: [],
     async stop() {
       await sb.stop()
       await rm(stateDir, { recursive: true, force: true })
@@ -74,14 +84,33 @@ function withFiles(dir: string): ReadonlyMap<string, StepType> {
   )
 }
 
+/** The step the engine is in: the last event that names one. */
+function currentStep(events: EngineEvent[]): string {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]
+    if ('step' in e) return e.step
+  }
+  return '(none)'
+}
+
+/** AWS clients that note every change batch with the step it was sent for. */
+async function recordingAws(w: World, readOnly: boolean) {
+  const clients = await createAwsClients({ env: w.sb.env, readOnly })
+  const send = clients.route53.changeResourceRecordSets.bind(clients.route53)
+  clients.route53.changeResourceRecordSets = (async (input: { HostedZoneId?: string; ChangeBatch?: { Changes?: unknown[] } }) => {
+    w.batches.push({ step: currentStep(w.events), zoneId: String(input.HostedZoneId).replace(/^\/hostedzone\//, ''), changes: input.ChangeBatch?.Changes?.length ?? 0 })
+    return send(input as never)
+  }) as typeof clients.route53.changeResourceRecordSets
+  return clients
+}
+
 function deps(w: World, file: string, options: Partial<EngineOptions> = {}) {
-  const env = w.sb.env
   return {
     journal: w.journal,
     clock: w.sb.clock,
     registry: withFiles(dirname(file)),
     clients: {
-      aws: ({ readOnly }: { readOnly: boolean }) => createAwsClients({ env, readOnly }),
+      aws: ({ readOnly }: { readOnly: boolean }) => recordingAws(w, readOnly),
       kube: ({ readOnly }: { readOnly: boolean }) => createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, readOnly }),
     },
     options: { force: false, skipTtlWait: false, yes: true, dryRun: false, ...options },
@@ -91,8 +120,18 @@ function deps(w: World, file: string, options: Partial<EngineOptions> = {}) {
   }
 }
 
-export async function runReference(w: World, env = 'prod', options: Partial<EngineOptions> = {}, file = REFERENCE) {
-  return run(await loadReference(env, file), deps(w, file, options))
+export type RunOpts = Partial<EngineOptions> & {
+  file?: string
+  /** Answer to approvals when `yes` is false. */
+  prompt?: (question: string) => Promise<boolean>
+  /** Change the loaded playbook before it runs (e.g. add a pause). */
+  edit?: (pb: Playbook) => Playbook
+}
+
+export async function runReference(w: World, env = 'prod', opts: RunOpts = {}) {
+  const { file = REFERENCE, prompt, edit, ...options } = opts
+  const pb = await loadReference(env, file)
+  return run(edit ? edit(pb) : pb, { ...deps(w, file, options), ...(prompt ? { prompt } : {}) })
 }
 
 export async function planReference(w: World, env = 'prod', file = REFERENCE) {
