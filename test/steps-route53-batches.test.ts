@@ -59,6 +59,9 @@ describe('change batches', () => {
     expect(run.error).toBeUndefined()
     expect(run.changes).toHaveLength(2500)
     expect(changeCalls(s, m)).toHaveLength(3)
+    const ops: Record<string, number> = {}
+    for (const c of s.since(m)) ops[c.operation] = (ops[c.operation] ?? 0) + 1
+    console.log(`2,500-record switch: ${JSON.stringify(ops)}`)
     const zone = s.sb.core.estate.route53.zones.find((z) => z.Id === ZONE)!
     expect(zone.RecordSets.filter((r) => r.AliasTarget).length).toBe(2500)
     await restoreStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, run.params, Object.fromEntries(run.changes.map((c) => [c.key, c.before])))
