@@ -60,7 +60,7 @@ export const k8sApply: StepType<K8sApplyParams> = {
     for (const key of keys ?? [...byKey.keys()]) {
       const live = await ctx.kube.get(refOfKey(key))
       if (!keys) keepLiveSuspend(byKey.get(key), live)
-      // A key whose manifest is gone is compared whole: it can only have been created by the step.
+      // A key whose manifest left the source since the run has no shape to project on: whole object.
       out[key] = live ? project(live, byKey.get(key) ?? live) : null
     }
     if (keys) return out

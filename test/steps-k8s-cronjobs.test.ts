@@ -94,11 +94,14 @@ describe('k8s.cronjobs handover on the sandbox cron ledger', () => {
       expect(spec.suspend).toBe(true)
       expect(spec.startingDeadlineSeconds).toBeUndefined()
     }
-    const quiet = w.sb.core.estate.ledger.length
+    // ... and ECS takes its jobs back (what the ECS step's rollback does next).
+    const onKubernetes = w.sb.core.estate.ledger.filter((e) => e.platform === 'kubernetes').length
+    for (const r of w.sb.core.estate.events.rules) if (jobs.includes(r.Name)) r.State = 'ENABLED'
+    for (const s of w.sb.core.estate.scheduler.schedules) if (jobs.includes(s.Name)) s.State = 'ENABLED'
     await w.advanceTo(T('06:05', '03'))
-    expect(w.sb.core.estate.ledger.filter((e) => e.platform === 'kubernetes').length).toBe(
-      w.sb.core.estate.ledger.slice(0, quiet).filter((e) => e.platform === 'kubernetes').length,
-    )
+    expect(w.sb.core.estate.ledger.filter((e) => e.platform === 'kubernetes').length).toBe(onKubernetes)
+    expect(launches(w, 'prod-orders-hourly-report', 'ecs')).toEqual([T('02:00'), T('03:00', '03'), T('04:00', '03'), T('05:00', '03'), T('06:00', '03')])
+    expectExclusive(w)
   })
 
   it('with catchUp none the gap time 03:00 does not run, and 02:00 never does', async () => {
