@@ -15,6 +15,8 @@ export type Io = {
 }
 
 export function processIo(): Io {
+  // A closed pipe (`playbook run ... | head`) must not kill a run halfway; output is best effort.
+  process.stdout.on('error', () => {})
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
