@@ -4,7 +4,7 @@
  * Mutating calls are counted from the sandbox's calls log; Kubernetes dryRun=All is not one.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { entriesOf, mutatingCalls, openWorld, planReference, runReference, type World } from './helpers/reference-run.js'
+import { entriesOf, mutatingCalls, openWorld, pauseBefore, planReference, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
 afterEach(async () => {
@@ -60,16 +60,7 @@ describe('invariant 2: a second run changes nothing', () => {
   })
 })
 
-function pauseBefore(step: string) {
-  return <P extends { steps: Array<{ id: string; pause?: string }> }>(pb: P): P => ({
-    ...pb,
-    steps: pb.steps.map((s) => (s.id === step ? { ...s, pause: `continue with ${step}?` } : s)),
-  })
-}
-
 function stripTime(dump: unknown): unknown {
   const { now: _now, ...rest } = dump as Record<string, unknown>
   return rest
 }
-
-export { pauseBefore }

@@ -151,3 +151,8 @@ export async function entriesOf(w: World, runId: string): Promise<JournalEntry[]
 export function mutatingCalls(w: World) {
   return w.sb.calls().filter((c) => c.mutating)
 }
+
+/** An edit that asks for approval before `step` (refuse it to stop the run there, resumable). */
+export function pauseBefore(step: string) {
+  return (pb: Playbook): Playbook => ({ ...pb, steps: pb.steps.map((s) => (s.id === step ? { ...s, pause: `continue with ${step}?` } : s)) })
+}
