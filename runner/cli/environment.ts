@@ -3,11 +3,12 @@
  * separate sandbox (PLAYBOOK_SANDBOX_URL: remote virtual clock), or the real world. Clients are
  * factories: nothing is imported or constructed until a step touches ctx.aws / ctx.kube.
  */
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
 import type { ClientFactories } from '../engine/types.js'
 import { createTestWorlds } from '../clients/test-worlds.js'
+import { createStepFiles } from '../clients/files.js'
 import type { Io } from './io.js'
 
 export type Edge = {
@@ -19,6 +20,8 @@ export type Edge = {
 
 export type EdgeOptions = {
   stateDir: string
+  /** The playbook file: steps read manifests relative to its directory. */
+  playbookFile?: string
   sandbox: boolean
   region?: string
   profile?: string
@@ -48,16 +51,21 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
     const { createRemoteClock } = await import('../clients/remote-clock.js')
     clock = await createRemoteClock(io.env.PLAYBOOK_SANDBOX_URL)
   }
+  // The sandbox is one account and one cluster: the environment's profile and context name
+  // real ones, so they are ignored there (the sandbox's env and kubeconfig apply).
+  const profile = opts.sandbox ? undefined : opts.profile
+  const context = opts.sandbox ? undefined : opts.context
   const clients: ClientFactories = {
     aws: async ({ readOnly }) => {
       const { createAwsClients } = await import('../clients/aws.js')
-      return createAwsClients({ region: opts.region, profile: opts.profile, readOnly })
+      return createAwsClients({ region: opts.region, profile, readOnly })
     },
     kube: async ({ readOnly }) => {
       const { createKubeApi } = await import('../clients/kube.js')
-      return createKubeApi({ context: opts.context, readOnly })
+      return createKubeApi({ context, readOnly })
     },
     testWorlds: ({ readOnly }) => createTestWorlds({ readOnly }),
+    ...(opts.playbookFile !== undefined ? { files: () => createStepFiles(dirname(resolve(opts.playbookFile!))) } : {}),
   }
   return { clock, clients, close }
 }

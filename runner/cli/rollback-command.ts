@@ -49,7 +49,7 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
   })
   try {
     const where = found.state.begin?.where ?? {}
-    const edge = await openEdge(io, { stateDir: g.stateDir, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
+    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
     try {
       const result = await rollback(found.runId, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
       return result.exitCode

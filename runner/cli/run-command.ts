@@ -44,7 +44,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
   })
   const journal = new FileJournal(g.stateDir)
   try {
-    const edge = await openEdge(io, { stateDir: g.stateDir, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
+    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
     try {
       const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file, sha256: loaded.sha256 } }
       if (!lock) {

@@ -4,6 +4,7 @@
  * through a proxy that awaits the real client, so a playbook that never touches AWS never
  * imports the SDK.
  */
+import type { StepFiles } from '../contract.js'
 import type { AwsClients } from '../clients/aws-types.js'
 import type { KubeApi } from '../clients/kube-types.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
@@ -19,6 +20,7 @@ export class ClientPool {
   private awsP?: Promise<AwsClients>
   private kubeP?: Promise<KubeApi>
   private worlds?: TestWorlds
+  private filesV?: StepFiles
   readonly aws: AwsClients
   readonly kube: KubeApi
 
@@ -40,6 +42,12 @@ export class ClientPool {
       scheduler: methodsOf(() => loadAws().then((c) => c.scheduler)),
     } as unknown as AwsClients
     this.kube = methodsOf(loadKube) as unknown as KubeApi
+  }
+
+  /** Undefined when the runner gives no file access (steps then say so). */
+  get files(): StepFiles | undefined {
+    this.filesV ??= this.factories.files?.()
+    return this.filesV
   }
 
   get testWorlds(): TestWorlds {

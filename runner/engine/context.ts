@@ -36,6 +36,9 @@ export function stepContext(base: ContextBase, stepId: string, signal: AbortSign
     get testWorlds() {
       return pool.testWorlds
     },
+    get files() {
+      return pool.files
+    },
     clock: base.clock,
     options: base.options,
     facts: (kind) => base.facts.filter((f) => f.kind === kind),

@@ -2,7 +2,7 @@
  * What the engine consumes and returns. `Playbook` is the loader's output (runner/playbook/);
  * steps get each step's `params` (the `with` block parsed by the step type's schema).
  */
-import type { RunOptions, StepType } from '../contract.js'
+import type { RunOptions, StepFiles, StepType } from '../contract.js'
 import type { AwsClients } from '../clients/aws-types.js'
 import type { KubeApi } from '../clients/kube-types.js'
 import type { Clock } from '../clock.js'
@@ -16,6 +16,8 @@ export type { Playbook, ResolvedStep } from '../playbook/types.js'
 export type ClientFactories = {
   aws?: (o: { readOnly: boolean }) => Promise<AwsClients>
   kube?: (o: { readOnly: boolean }) => Promise<KubeApi>
+  /** The playbook's files (manifests, render commands), relative to its directory. */
+  files?: () => StepFiles
   /** Worlds of the test-only `test.memory` step type. */
   testWorlds?: (o: { readOnly: boolean }) => TestWorlds
 }
