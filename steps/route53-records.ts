@@ -71,7 +71,7 @@ export const route53Records: StepType<Route53RecordsParams> = {
     if (share > p.maxShare) {
       notes.push({ level: 'warn', message: `changes ${Math.round(share * 100)}% of zone ${zone!.name} (threshold ${Math.round(p.maxShare * 100)}%)${ctx.options.force ? '; --force given' : ': refused without --force'}` })
     }
-    if (p.weighted) notes.push({ level: 'info', message: `weighted shift ${p.weighted.from} -> ${p.weighted.to} in stages ${p.weighted.stages.join(', ')}%` })
+    if (p.weighted && changes.length > 0) notes.push({ level: 'info', message: `weighted shift ${p.weighted.from} -> ${p.weighted.to} in stages ${p.weighted.stages.join(', ')}%` })
     return notes
   },
 
@@ -150,8 +150,31 @@ async function applyStages(ctx: ApplyContext, p: Route53RecordsParams, zoneId: s
     }
     if (targets.length === 0) continue
     ctx.log(`weighted shift ${w.from} -> ${w.to}: stage ${stage}%`)
-    await writeAndVerify(ctx, 'apply', zoneId, targets)
-    if (w.gate && i < w.stages.length - 1) await checkGate(ctx, TYPE, w.gate, stage)
+    try {
+      await writeAndVerify(ctx, 'apply', zoneId, targets)
+      if (w.gate && i < w.stages.length - 1) await checkGate(ctx, TYPE, w.gate, stage)
+    } catch (e) {
+      await putBackWeights(ctx, zoneId, changes, e).catch((restoreError) => {
+        // The engine's rollback still runs; it will show the drift and the way past it.
+        ctx.log(`putting the original weights back failed too: ${restoreError instanceof Error ? restoreError.message : String(restoreError)}`)
+      })
+      throw e
+    }
   }
+}
+
+/**
+ * After a failed stage the records hold an intermediate stage, which is neither the journaled
+ * before- nor after-state, so the engine's drift check would stop its rollback. Put the
+ * before-states back here; the engine then finds the items already restored.
+ */
+async function putBackWeights(ctx: ApplyContext, zoneId: string, changes: Change[], cause: unknown): Promise<void> {
+  const now = new Map((await listRecordSets(ctx, zoneId)).map((rs) => [recordKey(zoneId, rs), rs]))
+  const targets = changes
+    .filter((c) => !sameState(now.get(c.key) ?? null, c.before))
+    .map((c) => ({ key: c.key, before: now.get(c.key) ?? null, after: c.before as RecordState | null }))
+  if (targets.length === 0) return
+  ctx.log(`weighted shift failed (${cause instanceof Error ? cause.message : String(cause)}); putting the original weights back`)
+  await writeAndVerify(ctx, 'restore', zoneId, targets)
 }
 
