@@ -9,7 +9,8 @@
  * - `after`: the k-th mutating call is answered normally; the next service request (read or
  *   write) is held before it is served, so nothing after call k has reached the estate.
  *
- * Control requests are neither counted nor held: the harness and a remote clock use them.
+ * Control requests are neither counted nor held: the harness and a remote clock use them. Only
+ * mutating calls answered 2xx count: a throttled or refused call changed nothing.
  */
 import type { Socket } from 'node:net'
 import type { Operation, SandboxRequest, SandboxResponse } from './types.js'
@@ -23,7 +24,7 @@ export type HoldSpec = { mutatingIndex: number; phase: HoldPhase }
 export type HoldStatus = {
   armed: boolean
   spec: HoldSpec | null
-  /** Mutating service calls served since the hold was armed. */
+  /** Mutating service calls applied (answered 2xx) since the hold was armed. */
   mutatingSeen: number
   /** True once a connection is being held. */
   reached: boolean
@@ -93,9 +94,12 @@ export class HoldPoint {
     return true
   }
 
-  /** After serving a call: true when its answer must be withheld (phase `in-flight`). */
-  holdAfter(op: Operation, isService: boolean, socket: Socket): boolean {
-    if (!this.spec || !isService || !op.mutating || this.heldOperation !== null) return false
+  /**
+   * After serving a call: true when its answer must be withheld (phase `in-flight`). Only applied
+   * service calls count (`applied`: a 2xx answer), so throttled or refused retries do not move k.
+   */
+  holdAfter(op: Operation, applied: boolean, socket: Socket): boolean {
+    if (!this.spec || !applied || !op.mutating || this.heldOperation !== null) return false
     this.seen += 1
     if (this.seen !== this.spec.mutatingIndex) return false
     if (this.spec.phase === 'after') {

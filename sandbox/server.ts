@@ -90,7 +90,7 @@ export function listen(o: ServerOptions): Promise<ListeningServer> {
         ...(served.fault ? { fault: served.fault } : {}),
       }
       o.calls.append(record)
-      if (served.answer !== 'timeout' && hold.holdAfter(served.op, served.service !== 'control', req.socket)) return
+      if (served.answer !== 'timeout' && hold.holdAfter(served.op, served.service !== 'control' && served.answer.status < 300, req.socket)) return
       if (served.answer !== 'timeout') return send(res, served.answer)
       // An injected timeout: no answer; the connection dies after a while unless the client gives up first.
       const timer = setTimeout(() => (holds.delete(timer), req.socket.destroy()), o.timeoutFaultMs ?? 1000)

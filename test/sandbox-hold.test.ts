@@ -70,6 +70,19 @@ describe('sandbox hold', () => {
     expect(sb.calls().filter((c) => c.operation === 'DisableRule')).toHaveLength(1)
   })
 
+  it('counts only applied mutating calls: a throttled one does not move k', async () => {
+    const sb = await sandbox()
+    sb.faults.add({ service: 'events', operation: 'DisableRule', error: 'Throttling', nth: 1 })
+    await hold(sb, 'POST', { mutatingIndex: 1, phase: 'in-flight' })
+    expect(await events(sb, 'DisableRule', { Name: 'prod-orders-hourly-report' })).toBe(400)
+    expect(await hold(sb, 'GET')).toMatchObject({ mutatingSeen: 0, reached: false })
+    const retry = events(sb, 'DisableRule', { Name: 'prod-orders-hourly-report' })
+    await until(async () => (await hold(sb, 'GET')).reached)
+    expect(await hold(sb, 'GET')).toMatchObject({ mutatingSeen: 1, reached: true })
+    await hold(sb, 'DELETE')
+    expect(await retry).toBe('dropped')
+  })
+
   it('rejects a malformed hold with 400 and stays disarmed', async () => {
     const sb = await sandbox()
     const r = await fetch(`${sb.url}/_sandbox/hold`, { method: 'POST', body: JSON.stringify({ mutatingIndex: 0, phase: 'later' }) })
