@@ -1,0 +1,166 @@
+/**
+ * Kill-point harness (invariant 4): for every mutating call k of the reference run, twice (the
+ * runner killed with SIGKILL while call k is in flight, and right after call k returned), a rerun
+ * must finish (exit 0), a rollback must finish (exit 0), the estate must equal the seed, and the
+ * cron ledger must show no scheduled time run twice or on both platforms.
+ *
+ * `playbook sandbox serve` runs in processes of its own (one per worker); the runner reaches it
+ * through the serve exports, so its waits stay virtual (remote clock). The hold of the sandbox's
+ * control API (sandbox/hold.ts) stops the sandbox at call k so the kill lands exactly there.
+ *
+ *   npm run test:kill [-- --jobs 2] [--points 3,7] [--phase in-flight|after] [--env prod]
+ *
+ * Prints the number of kill points and how many passed; exits 1 if any failed.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import type { HoldPhase } from '../sandbox/hold.js'
+import { differences, doubleRuns, ledgerOf } from './kill/checks.js'
+import { runCli, startCli } from './kill/cli-process.js'
+import { startServe, type ServeProcess } from './kill/serve-process.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const CLI = join(ROOT, 'dist/runner/cli.js')
+/** Real-time limit of one runner invocation (waits are virtual; a run takes seconds). */
+const STEP_LIMIT_MS = 180_000
+
+type Setup = { playbook: string; env: string; work: string; credentials: Record<string, string> }
+type Point = { k: number; phase: HoldPhase; call: string }
+type Outcome = Point & { ok: boolean; reached: boolean; ms: number; problems: string[] }
+
+const { values: flags } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '2' },
+    points: { type: 'string' },
+    phase: { type: 'string' },
+    env: { type: 'string', default: 'prod' },
+    playbook: { type: 'string', default: join(ROOT, 'playbooks/switchover.yaml') },
+  },
+})
+
+/** Environment of a runner against `serve`: the serve exports, and dummy credentials for the playbook's profiles. */
+function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') && k !== 'KUBECONFIG') env[k] = v
+  return { ...env, ...serve.env, ...setup.credentials, NODE_NO_WARNINGS: '1' }
+}
+
+// The serve kubeconfig has one context, `sandbox`; the playbook's environments name their own.
+const runArgs = (s: Setup, stateDir: string) => ['run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, '--output', 'json']
+const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--context', 'sandbox', '--state-dir', stateDir, '--output', 'json']
+
+async function withLimit<T>(what: string, p: Promise<T>, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => (onTimeout(), reject(new Error(`${what} took longer than ${STEP_LIMIT_MS / 1000} s`))), STEP_LIMIT_MS)))
+  try {
+    return await Promise.race([p, limit])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const tail = (text: string) => text.trim().split('\n').slice(-6).join('\n      ')
+
+/** Rerun, roll back, and compare with the seed; returns the problems found. */
+async function finishAndCheck(serve: ServeProcess, setup: Setup, stateDir: string, seed: unknown): Promise<string[]> {
+  const problems: string[] = []
+  const env = runnerEnv(serve, setup)
+  const rerun = await withLimit('rerun', runCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env }), () => {})
+  await writeFile(join(stateDir, 'rerun.log'), rerun.output)
+  if (rerun.code !== 0) problems.push(`rerun exited ${rerun.code} (${join(stateDir, 'rerun.log')}):\n      ${tail(rerun.output)}`)
+  const rb = await withLimit('rollback', runCli(CLI, rollbackArgs(stateDir), { cwd: ROOT, env }), () => {})
+  await writeFile(join(stateDir, 'rollback.log'), rb.output)
+  if (rb.code !== 0) problems.push(`rollback exited ${rb.code} (${join(stateDir, 'rollback.log')}):\n      ${tail(rb.output)}`)
+  const diff = differences(await serve.dump(), seed)
+  if (diff.length) problems.push(`dump differs from the seed: ${diff.join('; ')}`)
+  // The ledger only grows: after the rollback it holds the launches of the way forward and back.
+  for (const d of doubleRuns(ledgerOf(await serve.dump(true)))) problems.push(`cron ledger: ${d}`)
+  return problems
+}
+
+async function killPoint(serve: ServeProcess, setup: Setup, seed: unknown, point: Point): Promise<Outcome> {
+  const t0 = performance.now()
+  const problems: string[] = []
+  await serve.reset()
+  const stateDir = await mkdtemp(join(setup.work, `k${point.k}-${point.phase}-`))
+  await serve.hold({ mutatingIndex: point.k, phase: point.phase })
+  const runner = startCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env: runnerEnv(serve, setup) })
+  let exited: number | string | undefined
+  void runner.exit.then((c) => (exited = c))
+  let reached = false
+  const deadline = Date.now() + STEP_LIMIT_MS
+  while (exited === undefined && Date.now() < deadline && !(reached = (await serve.holdStatus()).reached)) await new Promise((r) => setTimeout(r, 10))
+  runner.kill()
+  await runner.exit
+  await serve.release()
+  await writeFile(join(stateDir, 'killed.log'), runner.output())
+  // The last call of a run has no request after it: the runner ends on its own; that point is the finished run.
+  if (!reached && !(point.phase === 'after' && exited === 0)) problems.push(`hold never reached (runner exit ${exited ?? 'none'}):\n      ${tail(runner.output())}`)
+  try {
+    problems.push(...(await finishAndCheck(serve, setup, stateDir, seed)))
+  } catch (e) {
+    problems.push((e as Error).message)
+  }
+  return { ...point, ok: problems.length === 0, reached, ms: performance.now() - t0, problems }
+}
+
+async function referenceRun(serve: ServeProcess, setup: Setup): Promise<{ seed: unknown; mutating: string[] }> {
+  await serve.reset()
+  const seed = await serve.dump()
+  const before = (await serve.calls()).length
+  const stateDir = await mkdtemp(join(setup.work, 'reference-'))
+  const r = await runCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env: runnerEnv(serve, setup) })
+  if (r.code !== 0) throw new Error(`the clean reference run exited ${r.code}; fix it before killing it:\n${r.output}`)
+  const mutating = (await serve.calls()).slice(before)// Counted as the hold counts them: applied (2xx) mutating service calls.
+    .filter((c) => c.mutating && c.service !== 'control' && c.status < 300).map((c) => `${c.service}:${c.operation}`)
+  const rb = await runCli(CLI, rollbackArgs(stateDir), { cwd: ROOT, env: runnerEnv(serve, setup) })
+  const diff = differences(await serve.dump(), seed)
+  if (rb.code !== 0 || diff.length) throw new Error(`the clean run's rollback exited ${rb.code}${diff.length ? `, dump differs: ${diff.join('; ')}` : ''}:\n${rb.output}`)
+  return { seed, mutating }
+}
+
+async function main(): Promise<number> {
+  const t0 = performance.now()
+  const work = await mkdtemp(join(tmpdir(), 'kill-points-'))
+  const credentialsFile = join(work, 'credentials')
+  // Any profile an environment names resolves to dummy keys; the endpoints are the sandbox's.
+  await writeFile(credentialsFile, ['prod', 'test', 'default'].map((p) => `[${p}]\naws_access_key_id=sandbox\naws_secret_access_key=sandbox\n`).join(''))
+  await writeFile(join(work, 'config'), '')
+  const setup: Setup = { playbook: flags.playbook!, env: flags.env!, work, credentials: { AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: join(work, 'config') } }
+  const jobs = Math.max(1, Number(flags.jobs))
+  const serves = await Promise.all(Array.from({ length: jobs }, (_, i) => startServe(CLI, ROOT, join(work, `serve-${i}`))))
+  try {
+    const { seed, mutating } = await referenceRun(serves[0]!, setup)
+    process.stdout.write(`reference run: ${mutating.length} mutating calls: ${mutating.join(', ')}\n`)
+    const only = flags.points ? new Set(flags.points.split(',').map(Number)) : null
+    const phases = (flags.phase ? [flags.phase] : ['in-flight', 'after']) as HoldPhase[]
+    const queue: Point[] = mutating.flatMap((call, i) => (only && !only.has(i + 1) ? [] : phases.map((phase) => ({ k: i + 1, phase, call }))))
+    const total = queue.length
+    const outcomes: Outcome[] = []
+    await Promise.all(
+      serves.map(async (serve) => {
+        for (let p = queue.shift(); p; p = queue.shift()) {
+          const o = await killPoint(serve, setup, seed, p)
+          outcomes.push(o)
+          process.stdout.write(`${o.ok ? 'pass' : 'FAIL'} k=${o.k} ${o.phase.padEnd(9)} ${o.call}${o.reached ? '' : ' (runner finished first)'} ${(o.ms / 1000).toFixed(1)} s\n`)
+          for (const problem of o.problems) process.stdout.write(`    ${problem}\n`)
+        }
+      }),
+    )
+    const passed = outcomes.filter((o) => o.ok).length
+    const seconds = (performance.now() - t0) / 1000
+    process.stdout.write(`\nkill points: ${total} (${mutating.length} mutating calls x ${phases.length}), passed: ${passed}, failed: ${total - passed}; ${seconds.toFixed(0)} s with ${jobs} sandbox${jobs > 1 ? 'es' : ''}\n`)
+    return passed === total ? 0 : 1
+  } finally {
+    await Promise.all(serves.map((s) => s.stop()))
+  }
+}
+
+process.exitCode = await main().catch((e: unknown) => {
+  process.stderr.write(`kill-point harness: ${(e as Error).message}\n`)
+  return 1
+})
