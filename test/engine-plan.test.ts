@@ -34,6 +34,13 @@ describe('plan and dry-run', () => {
     expect(await d.journal.runs()).toEqual([])
   })
 
+  it('plans a later step as it would run after the earlier ones', async () => {
+    registerMemoryWorld('overlay', { a: 1, b: 2 })
+    const d = deps({ options: { force: false, skipTtlWait: false, yes: true, dryRun: true } })
+    const result = await plan(playbook([step('one', 'mem:overlay', { a: 10 }), step('two', 'mem:overlay', { a: 10, b: 20 }), step('three', 'mem:overlay', { a: 11 })]), d)
+    expect(result.steps.map((s) => s.changes.map((c) => [c.key, c.before, c.after]))).toEqual([[['a', 1, 10]], [['b', 2, 20]], [['a', 10, 11]]])
+  })
+
   it('run() refuses a dry run: only plan() serves it', async () => {
     await expect(run(playbook([]), deps({ options: { force: false, skipTtlWait: false, yes: true, dryRun: true } }))).rejects.toThrow(/dry run/)
   })

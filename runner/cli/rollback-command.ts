@@ -2,6 +2,7 @@
  * `playbook rollback [run-id] [--last]` undoes a run from its journal (under the lock, after an
  * approval unless --yes); `playbook rollback --generate <file>` prints the rollback playbook.
  */
+import { readFile } from 'node:fs/promises'
 import { FileJournal } from '../journal/file.js'
 import { acquireLock } from '../lock.js'
 import { generateRollback } from '../engine/generate.js'
@@ -25,7 +26,9 @@ export type RollbackFlags = {
 export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | undefined, flags: RollbackFlags): Promise<number> {
   if (flags.generate !== undefined) {
     if (runId !== undefined || flags.last) throw new UsageError('rollback --generate takes a playbook file, not a run id')
-    const loaded = await load(io, flags.generate, { env: flags.env, vars: flags.var })
+    // Templated params are kept as written, so any environment serves to resolve the file.
+    const env = flags.env ?? (await firstEnvironment(flags.generate))
+    const loaded = await load(io, flags.generate, { env, vars: flags.var })
     io.stdout(generateRollback(loaded.playbook, loaded.registry, loaded.text))
     return EXIT.ok
   }
@@ -59,5 +62,15 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
   } finally {
     await lock.release()
     await r.done()
+  }
+}
+
+async function firstEnvironment(file: string): Promise<string | undefined> {
+  try {
+    const { parse } = await import('yaml')
+    const doc = parse(await readFile(file, 'utf8'), { maxAliasCount: -1 }) as { environments?: Record<string, unknown> } | null
+    return doc && typeof doc.environments === 'object' && doc.environments ? Object.keys(doc.environments)[0] : undefined
+  } catch {
+    return undefined // the loader reports what is wrong with the file
   }
 }

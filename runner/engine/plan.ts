@@ -2,8 +2,9 @@
  * `plan(playbook, deps)`: observe + diff (+ notes) for every step, changing nothing.
  * Steps get contexts whose clients are built read-only (a write throws), and no apply or
  * restore is ever called: the plan has no apply context at all. Each step is observed against
- * the current state, so a step that depends on an earlier one's changes may plan more than it
- * will do; the plan says so. Used by `playbook plan` and `playbook run --dry-run`.
+ * the current state with the planned results of earlier steps laid over it (an item an earlier
+ * step changes is seen as that step leaves it), so the plan of a later step is what it would do.
+ * Used by `playbook plan` and `playbook run --dry-run`.
  */
 import type { Change, Note } from '../contract.js'
 import { canonicalJson, sameState } from '../canonical.js'
@@ -42,6 +43,13 @@ export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'>
   const source = playbook.rollbackOf ? await sourceRun(deps.journal, playbook.rollbackOf, env) : undefined
   emit({ kind: 'run-start', runId: '(plan)', playbook: playbook.name, env, mode: 'plan', resumed: false, steps: playbook.steps.map((s) => s.id) })
   const out: StepPlan[] = []
+  // key -> state an earlier planned step leaves it in.
+  const simulated = new Map<string, unknown>()
+  const overlay = (now: Record<string, unknown>) => {
+    const view = { ...now }
+    for (const k of Object.keys(view)) if (simulated.has(k)) view[k] = simulated.get(k)
+    return view
+  }
   let reached = options.from === undefined
   for (const step of playbook.steps) {
     reached ||= step.id === options.from
@@ -61,19 +69,20 @@ export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'>
         const items = forward ? [...forward.items.values()] : []
         if (items.length === 0) entry.notes.push({ level: 'info', message: source ? `run ${source.runId} changed nothing in ${step.restoreFrom}` : `no run of ${playbook.rollbackOf?.playbook} found: nothing to restore` })
         else {
-          const now = await type.observe(ctx, step.params, items.map((i) => i.key))
+          const now = overlay(await type.observe(ctx, step.params, items.map((i) => i.key)))
           for (const it of items) {
             const cur = now[it.key] ?? null
             if (sameState(cur, it.before)) continue
-            if (!sameState(cur, it.after)) entry.notes.push({ level: 'warn', message: `drift on ${it.key}: run ${source!.runId} set ${canonicalJson(it.after)}, now ${canonicalJson(cur)}; rollback will refuse without --force` })
+            if (!sameState(cur, it.after)) entry.notes.push({ level: 'warn', message: `drift on ${it.key}: run ${source!.runId} set ${clip(it.after)}, now ${clip(cur)}; rollback will refuse without --force` })
             entry.changes.push({ key: it.key, before: cur, after: it.before, summary: `${it.key}: restore ${canonicalJson(it.before)}` })
           }
         }
       } else {
-        const now = await type.observe(ctx, step.params)
+        const now = overlay(await type.observe(ctx, step.params))
         entry.changes = type.diff(step.params, now)
         entry.notes.push(...(type.notes?.(ctx, step.params, now, entry.changes) ?? []))
       }
+      for (const c of entry.changes) simulated.set(c.key, c.after)
       if (type.irreversible && entry.changes.length > 0) entry.notes.push({ level: 'warn', message: `irreversible: ${type.irreversible}; rollback stops here unless --force` })
       emit({ kind: 'step-plan', step: step.id, type: step.type, changes: entry.changes, notes: entry.notes, irreversible: type.irreversible })
     } catch (e) {
@@ -85,4 +94,9 @@ export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'>
   const changes = out.reduce((n, s) => n + s.changes.length, 0)
   emit({ kind: 'run-end', runId: '(plan)', status: 'planned', exitCode: ok ? 0 : 1 })
   return { steps: out, ok, changes }
+}
+
+function clip(v: unknown): string {
+  const s = canonicalJson(v ?? null)
+  return s.length > 200 ? `${s.slice(0, 199)}…` : s
 }
