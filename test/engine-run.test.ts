@@ -130,3 +130,25 @@ describe('run', () => {
     expect(w.state).toEqual(initial)
   })
 })
+
+describe('timeouts', () => {
+  it('a step that outlives its timeout fails in phase timeout and is rolled back', async () => {
+    const { stepTypes } = await import('../steps/index.js')
+    const w = registerMemoryWorld('slow', initial)
+    const inner = stepTypes.get('test.memory')!
+    const slow = {
+      ...inner,
+      type: 'test.slow',
+      async apply(ctx: Parameters<typeof inner.apply>[0], p: unknown, ch: Parameters<typeof inner.apply>[2]) {
+        await inner.apply(ctx, p, ch.slice(0, 1))
+        await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))
+      },
+    }
+    const d = deps({ registry: new Map([...stepTypes, ['test.slow', slow]]) })
+    const pb = playbook([step('one', 'mem:slow', { a: 10 }), { ...step('two', 'mem:slow', { b: 20, x: 'y' }), type: 'test.slow', timeoutMs: 20 }])
+    const r = await run(pb, d)
+    expect(r).toMatchObject({ status: 'rolled-back', exitCode: 1 })
+    expect(d.events).toContainEqual(expect.objectContaining({ kind: 'step-failed', step: 'two', phase: 'timeout' }))
+    expect(w.state).toEqual(initial)
+  })
+})

@@ -1,13 +1,31 @@
 /** Renderers that attach to engine events: plain lines (no TTY) and JSON lines (`--output json`). */
 import type { EngineEvent, Emit } from '../events.js'
-import { formatEvent } from './format.js'
+import { formatDuration, formatEvent } from './format.js'
 
 export type Write = (text: string) => void
 
-/** One or more text lines per event. In a run, per-step plans are shown only when they change something. */
+/**
+ * One or more text lines per event. In a run, per-step plans are shown only when they change
+ * something, and a streak of identical waits (polling for INSYNC) prints once plus a count.
+ */
 export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {}): Emit {
+  let streak: { key: string; count: number; ms: number } | undefined
+  const flush = () => {
+    if (streak && streak.count > 1) write(`  … (${streak.count - 1} more, ${formatDuration(streak.ms)} waited in all)\n`)
+    streak = undefined
+  }
   return (e: EngineEvent) => {
     if (e.kind === 'step-plan' && !opts.verbosePlans && e.changes.length === 0 && e.notes.length === 0) return
+    if (e.kind === 'wait') {
+      const key = `${e.step}\0${e.ms}\0${e.reason}`
+      if (streak?.key === key) {
+        streak.count++
+        streak.ms += e.ms
+        return
+      }
+      flush()
+      streak = { key, count: 1, ms: e.ms }
+    } else flush()
     for (const line of formatEvent(e)) write(line + '\n')
   }
 }
