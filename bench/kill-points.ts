@@ -46,7 +46,9 @@ const { values: flags } = parseArgs({
 function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') && k !== 'KUBECONFIG') env[k] = v
-  return { ...env, ...serve.env, ...setup.credentials, NODE_NO_WARNINGS: '1' }
+  // The playbook's environment names an AWS profile: its keys come from the credentials file, not the serve exports.
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...endpoints } = serve.env
+  return { ...env, ...endpoints, ...setup.credentials, NODE_NO_WARNINGS: '1' }
 }
 
 // The serve kubeconfig has one context, `sandbox`; the playbook's environments name their own.
