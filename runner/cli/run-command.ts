@@ -2,6 +2,7 @@
  * `playbook plan <file>` and `playbook run <file>`: load (exit 2 on problems, before any client),
  * then plan (read-only clients, no lock) or run under the state directory's lock.
  */
+import { readFile } from 'node:fs/promises'
 import { FileJournal } from '../journal/file.js'
 import { newRunId } from '../journal/run-id.js'
 import { acquireLock } from '../lock.js'
@@ -27,6 +28,7 @@ export type RunFlags = {
 }
 
 export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: RunFlags, mode: 'plan' | 'run'): Promise<number> {
+  flags = { ...flags, env: flags.env ?? (flags.sandbox ? await sandboxEnv(io, file) : undefined) }
   let loaded = await load(io, file, { env: flags.env, vars: flags.var })
   checkSteps(loaded.playbook, flags)
   const dry = mode === 'plan' || !!flags.dryRun
@@ -64,4 +66,21 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
     await lock?.release()
     await r.done()
   }
+}
+
+/**
+ * A rehearsal on the sandbox needs no --env: a playbook that declares a `test` environment
+ * rehearses that one. Against real systems --env stays required (the loader says so).
+ */
+async function sandboxEnv(io: Io, file: string): Promise<string | undefined> {
+  const { parse } = await import('yaml')
+  let envs: unknown
+  try {
+    envs = (parse(await readFile(file, 'utf8')) as { environments?: unknown } | null)?.environments
+  } catch {
+    return undefined // the loader reports unreadable or invalid files with their positions
+  }
+  if (!envs || typeof envs !== 'object' || !Object.hasOwn(envs, 'test')) return undefined
+  io.stderr('no --env given: --sandbox rehearses environment test (choose another with --env)\n')
+  return 'test'
 }
