@@ -40,3 +40,20 @@ describe('renderers', () => {
     expect(lines).toEqual(['p (t): 3 changes', '  + create a', '      after:  1', '  - delete b', '      before: 1', '  ~ update c', '      before: 1', '      after:  2', '  ! warning: careful'])
   })
 })
+
+describe('listr renderer', () => {
+  it('finishes, and a step that fails before listr draws it is no unhandled rejection', async () => {
+    const { listrRenderer } = await import('../runner/render/listr.js')
+    let out = ''
+    const r = listrRenderer((t) => void (out += t))
+    r.emit({ kind: 'run-start', runId: 'r', playbook: 'p', env: null, mode: 'run', resumed: false, steps: ['one', 'two', 'three'] })
+    r.emit({ kind: 'step-done', step: 'one', changed: 1 })
+    r.emit({ kind: 'step-failed', step: 'two', phase: 'apply', error: 'boom' })
+    r.emit({ kind: 'rollback-start', source: 'r', steps: ['one'] })
+    r.emit({ kind: 'run-end', runId: 'r', status: 'rolled-back', exitCode: 1 })
+    await r.done()
+    await new Promise((res) => setTimeout(res, 20))
+    expect(out).toContain('rolling back run r')
+    expect(out).toContain('r: rolled-back (exit 1)')
+  })
+})

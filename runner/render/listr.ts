@@ -2,8 +2,10 @@
  * The TTY renderer: a listr2 task list with one task per step, driven by engine events (the
  * engine never knows it is there). Events that belong to no pending task (notices, a rollback
  * after a failure, the end line) are printed as plain lines once the list has finished.
- * Call `done()` before exiting so the list is drawn to the end.
+ * Call `done()` before exiting so the list is drawn to the end. Load this module lazily (it
+ * imports listr2).
  */
+import { Listr } from 'listr2'
 import type { EngineEvent } from '../events.js'
 import { formatEvent } from './format.js'
 import type { Write } from './plain.js'
@@ -14,6 +16,8 @@ type Pending = {
   promise: Promise<Outcome>
   task?: { output: string; title: string }
   settled: boolean
+  /** Latest progress line, kept until the task is drawn (the engine may be ahead of listr). */
+  last?: string
 }
 
 export type ListrRenderer = { emit: (e: EngineEvent) => void; done(): Promise<void> }
@@ -33,15 +37,18 @@ export function listrRenderer(write: Write): ListrRenderer {
   }
   const output = (step: string, text: string) => {
     const p = pending.get(step)
-    if (p?.task && !p.settled) p.task.output = text
-    else after.push(text)
+    if (!p) return void after.push(text)
+    p.last = text
+    if (p.task && !p.settled) p.task.output = text
   }
 
-  const start = async (steps: string[]) => {
-    const { Listr } = await import('listr2')
+  // Synchronous: the engine emits the next events right after run-start.
+  const start = (steps: string[]) => {
     for (const id of steps) {
       let settleFns!: Pending['settle']
       const promise = new Promise<Outcome>((resolve, reject) => (settleFns = { resolve, reject }))
+      // Settled before listr reaches the task: must not count as an unhandled rejection.
+      promise.catch(() => {})
       pending.set(id, { settle: settleFns, promise, settled: false })
     }
     const list = new Listr(
@@ -50,6 +57,7 @@ export function listrRenderer(write: Write): ListrRenderer {
         task: async (_: unknown, task: { output: string; title: string; skip(m?: string): void }) => {
           const p = pending.get(id)!
           p.task = task
+          if (p.last !== undefined) task.output = p.last
           const o = await p.promise
           if (o.title) task.title = o.title
           if (o.skip !== undefined) task.skip(`${id}: ${o.skip}`)
@@ -57,7 +65,7 @@ export function listrRenderer(write: Write): ListrRenderer {
       })),
       { concurrent: false, exitOnError: false, rendererOptions: { collapseErrors: false } },
     )
-    await list.run().catch(() => {})
+    return list.run().catch(() => {})
   }
 
   return {
