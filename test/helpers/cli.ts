@@ -15,9 +15,10 @@ export function cliArgs(stateDir: string, args: string[]): string[] {
 }
 
 /** Spawns the CLI; `onStdout` sees output as it arrives (to act while the run is in flight). */
-export function cli(cwd: string, stateDir: string, args: string[], onStdout?: (text: string) => void): Promise<CliResult> {
+export function cli(cwd: string, stateDir: string, args: string[], onStdout?: (text: string) => void, extraEnv: Record<string, string> = {}): Promise<CliResult> {
   const env = { ...process.env }
   delete env.PLAYBOOK_SANDBOX_URL
+  Object.assign(env, extraEnv)
   const child = spawn(process.execPath, cliArgs(stateDir, args), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
