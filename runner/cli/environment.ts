@@ -51,10 +51,12 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
     const { createRemoteClock } = await import('../clients/remote-clock.js')
     clock = await createRemoteClock(io.env.PLAYBOOK_SANDBOX_URL)
   }
-  // The sandbox is one account and one cluster: the environment's profile and context name
-  // real ones, so they are ignored there (the sandbox's env and kubeconfig apply).
-  const profile = opts.sandbox ? undefined : opts.profile
-  const context = opts.sandbox ? undefined : opts.context
+  // The sandbox (in process, or `sandbox serve` through PLAYBOOK_SANDBOX_URL) is one account and
+  // one cluster: the environment's profile and context name real ones, so they are ignored there
+  // (the sandbox's env and kubeconfig apply; an explicit profile would hide its credentials).
+  const inSandbox = opts.sandbox || !!io.env.PLAYBOOK_SANDBOX_URL
+  const profile = inSandbox ? undefined : opts.profile
+  const context = inSandbox ? undefined : opts.context
   const clients: ClientFactories = {
     aws: async ({ readOnly }) => {
       const { createAwsClients } = await import('../clients/aws.js')
