@@ -46,13 +46,8 @@ export async function load(io: Io, file: string, opts: { env?: string; vars?: st
   return { playbook: result.playbook, sha256: createHash('sha256').update(text).digest('hex'), text, registry }
 }
 
-export function checkSteps(playbook: Playbook, opts: { from?: string; only?: string }): void {
-  for (const [flag, id] of [['--from', opts.from], ['--only', opts.only]] as const) {
-    if (id !== undefined && !playbook.steps.some((s) => s.id === id)) {
-      throw new UsageError(`${flag} ${id}: no such step (steps: ${playbook.steps.map((s) => s.id).join(', ')})`)
-    }
-  }
-}
+/** `--from` / `--only` must name a step (exit 2 otherwise). */
+export { checkSelection as checkSteps } from '../engine/execute.js'
 
 export type Renderer = { emit: Emit; done(): Promise<void> }
 

@@ -53,5 +53,3 @@ export type RunResult = {
   exitCode: 0 | 1 | 3
   resumed: boolean
 }
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
