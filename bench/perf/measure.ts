@@ -1,0 +1,41 @@
+/**
+ * One measured CLI invocation against an in-process sandbox: the calls it made (from the
+ * sandbox's calls log), its real wall time, the virtual time it waited, its peak RSS and its exit.
+ * Waits are virtual (the runner's clock advances the sandbox through its control API), so the
+ * wall time is the time the tool itself took, start-up included.
+ */
+import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { RunningSandbox } from '../../sandbox/index.js'
+import type { CallRecord } from '../../sandbox/types.js'
+
+export type Measured = {
+  exit: number | string
+  calls: CallRecord[]
+  wallMs: number
+  virtualMs: number
+  maxRssKiB: number | null
+  output: string
+}
+
+const PROBE = pathToFileURL(fileURLToPath(new URL('./rss-probe.js', import.meta.url))).href
+
+export async function measureCli(sb: RunningSandbox, cli: string, args: string[], o: { cwd: string; scratch: string }): Promise<Measured> {
+  const rssFile = join(o.scratch, `rss-${Date.now()}-${Math.random().toString(36).slice(2)}.json`)
+  const env = { ...process.env, ...sb.env, NODE_NO_WARNINGS: '1', BENCH_RSS_FILE: rssFile }
+  const before = sb.calls().length
+  const v0 = sb.core.time.now()
+  const t0 = performance.now()
+  const child = spawn(process.execPath, ['--import', PROBE, cli, ...args], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-50_000))
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const exit = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  const wallMs = performance.now() - t0
+  const maxRssKiB = await readFile(rssFile, 'utf8').then((t) => (JSON.parse(t) as { maxRssKiB: number }).maxRssKiB, () => null)
+  return { exit, calls: sb.calls().slice(before), wallMs, virtualMs: sb.core.time.now() - v0, maxRssKiB, output }
+}

@@ -1,0 +1,20 @@
+/** Median wall time of `playbook validate` over whole CLI processes (start-up included). */
+import { spawnSync } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+
+export type ValidateFigure = { file: string; runs: number; medianMs: number; minMs: number; maxMs: number; exit: number | null }
+
+export async function validateMedian(cli: string, cwd: string, file: string, runs: number): Promise<ValidateFigure> {
+  const times: number[] = []
+  let exit: number | null = null
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    const r = spawnSync(process.execPath, [cli, 'validate', file, '--env', 'prod'], { cwd, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } })
+    times.push(performance.now() - t0)
+    exit = r.status
+  }
+  const s = [...times].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  const medianMs = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+  return { file, runs, medianMs, minMs: s[0]!, maxMs: s.at(-1)!, exit }
+}
