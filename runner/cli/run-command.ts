@@ -3,12 +3,13 @@
  * then plan (read-only clients, no lock) or run under the state directory's lock.
  */
 import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { FileJournal } from '../journal/file.js'
 import { newRunId } from '../journal/run-id.js'
 import { acquireLock } from '../lock.js'
 import { run } from '../engine/execute.js'
 import { plan } from '../engine/plan.js'
-import { resumableRun } from '../engine/runs.js'
+import { resumableRun, sourceRun } from '../engine/runs.js'
 import { UsageError } from '../errors.js'
 import { openEdge } from './environment.js'
 import { promptFor, type Io } from './io.js'
@@ -46,9 +47,11 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
   })
   const journal = new FileJournal(g.stateDir)
   try {
-    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
+    // A rollback playbook's steps read files (manifests) as the run it restores did.
+    const source = pb.rollbackOf ? await sourceRun(journal, pb.rollbackOf, pb.env?.name ?? null) : undefined
+    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: source?.state.begin?.file ?? file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
     try {
-      const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file, sha256: loaded.sha256 } }
+      const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file: resolve(file), sha256: loaded.sha256 } }
       if (!lock) {
         const result = await plan(pb, { ...base, emit: r.emit })
         return result.ok ? EXIT.ok : EXIT.failed

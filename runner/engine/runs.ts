@@ -29,7 +29,8 @@ export async function lastUndoableRun(journal: Journal): Promise<FoundRun | unde
   const undone = new Set<string>()
   return findRun(journal, (s) => {
     const b = s.begin!
-    if (b.mode === 'rollback' && b.rollbackOf && s.end?.status === 'restored') undone.add(b.rollbackOf)
+    // `playbook rollback` runs end `restored`; runs of a generated rollback playbook end `done`.
+    if (b.rollbackOf && (s.end?.status === 'restored' || (b.mode === 'run' && s.end?.status === 'done'))) undone.add(b.rollbackOf)
     return b.mode === 'run' && !b.rollbackOf && changedSomething(s) && s.end?.status !== 'rolled-back' && !undone.has(s.begin!.runId)
   })
 }
