@@ -127,5 +127,9 @@ describe('playbook CLI', () => {
     expect(await world()).toEqual({ a: 10, b: 20, x: 'new' })
     expect((await cli('run', join(dir, 'rollback.yaml'))).code).toBe(0)
     expect(await world()).toEqual(initial)
+    // The run is undone: --last finds nothing left to roll back.
+    const none = await cli('rollback', '--last', '--yes')
+    expect(none.code).toBe(2)
+    expect(none.err).toContain('no run to roll back')
   })
 })

@@ -44,7 +44,9 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   const resumed = typeof found === 'object' ? found : undefined
   const runId = resumed?.runId ?? deps.runId ?? newRunId((deps.wallNow ?? Date.now)(), await journal.runs())
   const rec = new Recorder(journal, runId, deps.clock)
-  const source = playbook.rollbackOf ? await sourceRun(journal, playbook.rollbackOf, env) : undefined
+  // A resumed rollback-playbook run keeps restoring the run it started on.
+  const pinned = resumed?.state.begin?.rollbackOf
+  const source = playbook.rollbackOf ? await sourceRun(journal, pinned ? { ...playbook.rollbackOf, run: pinned } : playbook.rollbackOf, env) : undefined
   if (!resumed) {
     await rec.write({
       t: 'begin', runId, playbook: playbook.name, file: deps.source.file, sha256: deps.source.sha256, env, mode: 'run',
