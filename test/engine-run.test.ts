@@ -131,6 +131,19 @@ describe('run', () => {
   })
 })
 
+describe('resume identity', () => {
+  it('an interrupted run is not resumed by a rerun with other vars', async () => {
+    registerMemoryWorld('ident', initial)
+    const pb = playbook([step('one', 'mem:ident', { a: 10 }), step('two', 'mem:ident', { b: 20 }, { pause: 'go?' })], { vars: { v: 1 } })
+    const d = deps({ options: { force: false, skipTtlWait: false, yes: false, dryRun: false } })
+    const first = await run(pb, d)
+    expect(first.status).toBe('declined')
+    const otherVars = await run({ ...pb, vars: { v: 2 } }, { ...d, prompt: async () => true })
+    expect(otherVars.resumed).toBe(false)
+    expect(d.events).toContainEqual(expect.objectContaining({ kind: 'notice', message: expect.stringContaining('file or its vars changed') }))
+  })
+})
+
 describe('timeouts', () => {
   it('a step that outlives its timeout fails in phase timeout and is rolled back', async () => {
     const { stepTypes } = await import('../steps/index.js')

@@ -57,7 +57,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
         return result.ok ? EXIT.ok : EXIT.failed
       }
       // Pick the run id first so `${{ run.id }}` templates to the id the journal uses.
-      const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256)
+      const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256, pb.vars)
       const runId = typeof resumable === 'object' ? resumable.runId : newRunId(Date.now(), await journal.runs())
       loaded = await load(io, file, { env: flags.env, vars: flags.var, runId })
       const result = await run(loaded.playbook, { ...base, runId, emit: fanOut(r.emit, lock.onEvent) })

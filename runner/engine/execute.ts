@@ -39,8 +39,8 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   if (options.dryRun) throw new UsageError('run() was asked for a dry run; use plan()')
   checkSelection(playbook, options)
   const env = playbook.env?.name ?? null
-  const found = await resumableRun(journal, playbook.name, env, deps.source.sha256)
-  if (found === 'changed') emit({ kind: 'notice', level: 'warn', message: `the last run of ${playbook.name} did not finish, but the file changed since: starting a new run (roll the old one back with \`playbook rollback <run-id>\`)` })
+  const found = await resumableRun(journal, playbook.name, env, deps.source.sha256, playbook.vars)
+  if (found === 'changed') emit({ kind: 'notice', level: 'warn', message: `the last run of ${playbook.name} did not finish, but the file or its vars changed since: starting a new run (roll the old one back with \`playbook rollback <run-id>\`)` })
   const resumed = typeof found === 'object' ? found : undefined
   const runId = resumed?.runId ?? deps.runId ?? newRunId((deps.wallNow ?? Date.now)(), await journal.runs())
   const rec = new Recorder(journal, runId, deps.clock)
@@ -51,7 +51,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
     await rec.write({
       t: 'begin', runId, playbook: playbook.name, file: deps.source.file, sha256: deps.source.sha256, env, mode: 'run',
       where: { region: playbook.env?.region, profile: playbook.env?.profile, context: playbook.env?.context },
-      options: { ...options }, startedAt: (deps.wallNow ?? Date.now)(), ...(source ? { rollbackOf: source.runId } : {}),
+      options: { ...options }, vars: playbook.vars, startedAt: (deps.wallNow ?? Date.now)(), ...(source ? { rollbackOf: source.runId } : {}),
     })
   }
   const prior: RunState = resumed?.state ?? foldRun([])

@@ -30,7 +30,7 @@ export type PlanResult = { steps: StepPlan[]; ok: boolean; changes: number }
 export async function plan(playbook: Playbook, deps: Omit<EngineDeps, 'journal'> & { journal: EngineDeps['journal'] }): Promise<PlanResult> {
   const { emit, options } = deps
   const env = playbook.env?.name ?? null
-  const resumable = await resumableRun(deps.journal, playbook.name, env, deps.source.sha256)
+  const resumable = await resumableRun(deps.journal, playbook.name, env, deps.source.sha256, playbook.vars)
   const facts = typeof resumable === 'object' ? [...foldRun(await deps.journal.read(resumable.runId)).facts] : []
   const base: ContextBase = {
     pool: new ClientPool(deps.clients, true),

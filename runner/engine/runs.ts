@@ -1,4 +1,5 @@
 /** Finding runs in a journal: the one to resume, the latest of a playbook, `last`. */
+import { canonicalJson } from '../canonical.js'
 import type { Journal } from '../journal/journal.js'
 import { foldRun, type RunState } from './run-state.js'
 
@@ -37,12 +38,14 @@ export async function lastUndoableRun(journal: Journal): Promise<FoundRun | unde
 
 /**
  * The run a new invocation resumes: the latest run of the same playbook, if it did not end and
- * was made from the same file (sha256) in the same environment.
+ * was made from the same file (sha256) in the same environment with the same vars.
  */
-export async function resumableRun(journal: Journal, playbook: string, env: string | null, sha256: string): Promise<FoundRun | 'changed' | undefined> {
+export async function resumableRun(journal: Journal, playbook: string, env: string | null, sha256: string, vars?: Record<string, unknown>): Promise<FoundRun | 'changed' | undefined> {
   const last = await findRun(journal, (s) => s.begin!.mode === 'run' && s.begin!.playbook === playbook && s.begin!.env === env)
   if (!last || last.state.end) return undefined
-  return last.state.begin!.sha256 === sha256 ? last : 'changed'
+  const b = last.state.begin!
+  const sameVars = vars === undefined || b.vars === undefined || canonicalJson(b.vars) === canonicalJson(vars)
+  return b.sha256 === sha256 && sameVars ? last : 'changed'
 }
 
 /** The forward run a rollback playbook restores: the pinned `run`, else the latest of `playbook`. */

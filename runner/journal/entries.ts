@@ -34,6 +34,8 @@ export type BeginEntry = Base & {
   where?: { region?: string; profile?: string; context?: string }
   mode: RunMode
   options: Record<string, unknown>
+  /** The resolved vars (file, environment, --var): a rerun with other values is a new run. */
+  vars?: Record<string, unknown>
   /** Rollback runs: the run they undo. */
   rollbackOf?: string
   /** Wall-clock start (ms), independent of a virtual run clock. */
