@@ -59,17 +59,48 @@ export function splitBatches(changes: KeyedChange[]): KeyedChange[][] {
   return batches
 }
 
-/** Poll GetChange every 2 s (virtual in the sandbox) until INSYNC; returns the time it was seen. */
+/**
+ * Gaps between GetChange polls: a change usually takes about a minute to be INSYNC, so polling
+ * every 2 s spent some 30 calls per batch and ran into Route 53's 5 requests per second; backing
+ * off to 30 s (the SDK waiter's own pace) needs about 6 and finds INSYNC at most 30 s late.
+ */
+export const INSYNC_POLL_MS = [2000, 4000, 8000, 16000, 30000] as const
+/** How long a batch waits for an earlier change of its zone (PriorRequestNotComplete), and how often it tries again. */
+export const PRIOR_CHANGE_PATIENCE_MS = 10 * 60_000
+export const PRIOR_CHANGE_RETRY_MS = 30_000
+
+/** Poll GetChange (2 s, 4 s, ... up to every 30 s; virtual in the sandbox) until INSYNC; returns the time it was seen. */
 export async function waitInsync(ctx: ApplyContext, stepType: string, changeId: string, maxWaitMs = 30 * 60_000): Promise<number> {
   const started = ctx.clock.now()
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const res = await ctx.aws.route53.getChange({ Id: changeId })
     if (res.ChangeInfo?.Status === 'INSYNC') return ctx.clock.now()
     if (ctx.clock.now() - started >= maxWaitMs) {
       throw new InsyncTimeout(stepType, 'apply', `change ${changeId} still ${res.ChangeInfo?.Status} after ${Math.round(maxWaitMs / 60000)} min`,
         'The change was submitted and will still take effect; check it with `aws route53 get-change`, then run again (the step is idempotent)')
     }
-    await ctx.wait(2000, 'Route 53 change INSYNC')
+    await ctx.wait(INSYNC_POLL_MS[Math.min(poll, INSYNC_POLL_MS.length - 1)], 'Route 53 change INSYNC')
+  }
+}
+
+const isPriorRequestNotComplete = (e: unknown) => (e as { name?: string } | null)?.name === 'PriorRequestNotComplete'
+
+/**
+ * ChangeResourceRecordSets, waiting out an earlier change of the zone that is still PENDING (a
+ * run killed before INSYNC leaves one behind): the SDK's own retries last seconds of real time,
+ * the earlier change needs up to a minute of the clock's time, so the wait goes through ctx.wait.
+ * Each try still costs the SDK's retries (seconds of real time), hence the long gap between tries.
+ */
+async function changeBatch(ctx: ApplyContext, input: Parameters<ApplyContext['aws']['route53']['changeResourceRecordSets']>[0]): Promise<string> {
+  const started = ctx.clock.now()
+  for (;;) {
+    try {
+      const res = await ctx.aws.route53.changeResourceRecordSets(input)
+      return res.ChangeInfo!.Id!
+    } catch (e) {
+      if (!isPriorRequestNotComplete(e) || ctx.clock.now() - started >= PRIOR_CHANGE_PATIENCE_MS) throw e
+      await ctx.wait(PRIOR_CHANGE_RETRY_MS, `Route 53: an earlier change of zone ${input.HostedZoneId} is still PENDING`)
+    }
   }
 }
 
@@ -93,11 +124,10 @@ export async function submitChanges(
   for (const [i, batch] of batches.entries()) {
     let changeId: string
     try {
-      const res = await ctx.aws.route53.changeResourceRecordSets({
+      changeId = await changeBatch(ctx, {
         HostedZoneId: zoneId,
         ChangeBatch: { Comment: `switchover ${ctx.stepId} (${i + 1}/${batches.length})`, Changes: batch.map((b) => b.change) },
       })
-      changeId = res.ChangeInfo!.Id!
     } catch (e) {
       const done = results.reduce((n, r) => n + r.keys.length, 0)
       throw new ChangeBatchFailed(stepType, phase,
