@@ -5,7 +5,7 @@
 export class StepFailed extends Error {
   constructor(
     readonly step: string,
-    readonly phase: 'observe' | 'diff' | 'apply' | 'approval' | 'timeout',
+    readonly phase: 'observe' | 'diff' | 'apply' | 'approval' | 'timeout' | 'interrupted',
     cause: unknown,
   ) {
     super(`step ${step} (${phase}) failed: ${messageOf(cause)}`, { cause })
@@ -15,6 +15,13 @@ export class StepFailed extends Error {
 export class StepTimeout extends Error {
   constructor(readonly step: string, ms: number) {
     super(`step ${step} did not finish within ${ms} ms; raise its \`timeout\` or check what it waits for`)
+  }
+}
+
+/** The run was interrupted (Ctrl-C): nothing is rolled back; a rerun resumes the run. */
+export class Interrupted extends Error {
+  constructor(readonly step: string) {
+    super(`interrupted during step ${step}; rerun the same command to resume, or roll the run back with \`playbook rollback\``)
   }
 }
 

@@ -165,3 +165,35 @@ describe('timeouts', () => {
     expect(w.state).toEqual(initial)
   })
 })
+
+describe('interruption', () => {
+  it('stops the current step, rolls nothing back, and a rerun resumes the run', async () => {
+    const { stepTypes } = await import('../steps/index.js')
+    const w = registerMemoryWorld('intr', initial)
+    const inner = stepTypes.get('test.memory')!
+    const interrupt = new AbortController()
+    let hang = true
+    const slow = {
+      ...inner,
+      type: 'test.slow',
+      async apply(ctx: Parameters<typeof inner.apply>[0], p: unknown, ch: Parameters<typeof inner.apply>[2]) {
+        await inner.apply(ctx, p, ch.slice(0, 1))
+        if (hang) {
+          interrupt.abort() // the user presses Ctrl-C while the step waits
+          await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))
+        }
+        await inner.apply(ctx, p, ch.slice(1))
+      },
+    }
+    const d = deps({ registry: new Map([...stepTypes, ['test.slow', slow]]) })
+    const pb = playbook([step('one', 'mem:intr', { a: 10 }), { ...step('two', 'mem:intr', { b: 20, x: 'y' }), type: 'test.slow' }, step('three', 'mem:intr', { c: 30 })])
+    const r = await run(pb, { ...d, interrupt: interrupt.signal })
+    expect(r).toMatchObject({ status: 'interrupted', exitCode: 1 })
+    expect(d.events).toContainEqual(expect.objectContaining({ kind: 'step-failed', step: 'two', phase: 'interrupted' }))
+    expect(w.state).toEqual({ a: 10, b: 20, c: 3 })
+    hang = false
+    const again = await run(pb, d)
+    expect(again).toMatchObject({ status: 'done', resumed: true, runId: r.runId })
+    expect(w.state).toEqual({ a: 10, b: 20, c: 30, x: 'y' })
+  })
+})

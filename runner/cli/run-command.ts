@@ -60,8 +60,21 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256, pb.vars)
       const runId = typeof resumable === 'object' ? resumable.runId : newRunId(Date.now(), await journal.runs())
       loaded = await load(io, file, { env: flags.env, vars: flags.var, runId })
-      const result = await run(loaded.playbook, { ...base, runId, emit: fanOut(r.emit, lock.onEvent) })
-      return result.exitCode
+      // First Ctrl-C: stop after journaling the current step (resumable); a second one kills.
+      const interrupt = new AbortController()
+      const onSignal = () => {
+        io.stderr('\ninterrupting: the current step is stopped and journaled; press Ctrl-C again to kill\n')
+        interrupt.abort()
+      }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      try {
+        const result = await run(loaded.playbook, { ...base, runId, interrupt: interrupt.signal, emit: fanOut(r.emit, lock.onEvent) })
+        return result.exitCode
+      } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+      }
     } finally {
       await edge.close()
     }

@@ -10,7 +10,7 @@
  * prints or exits.
  */
 import type { Change, StepType } from '../contract.js'
-import { StepFailed, UsageError, messageOf } from '../errors.js'
+import { Interrupted, StepFailed, UsageError, messageOf } from '../errors.js'
 import { newRunId } from '../journal/run-id.js'
 import type { RunStatus } from '../journal/entries.js'
 import { ClientPool } from './clients.js'
@@ -23,7 +23,7 @@ import { withTimeout } from './timeout.js'
 import type { EngineDeps, Playbook, ResolvedStep, RunResult } from './types.js'
 
 const EXIT_OF: Record<RunResult['status'], RunResult['exitCode']> = {
-  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, 'rollback-incomplete': 3,
+  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, interrupted: 1, 'rollback-incomplete': 3,
 }
 
 export function checkSelection(playbook: Playbook, opts: { from?: string; only?: string }): void {
@@ -67,7 +67,8 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
     approve: (step, question) => approve(deps, step, question),
   }
   const finish = async (status: RunResult['status']): Promise<RunResult> => {
-    if (status !== 'declined') await rec.write({ t: 'end', status: status as RunStatus })
+    // Declined or interrupted runs stay open: the next run of the same playbook resumes them.
+    if (status !== 'declined' && status !== 'interrupted') await rec.write({ t: 'end', status: status as RunStatus })
     const exitCode = EXIT_OF[status]
     emit({ kind: 'run-end', runId, status, exitCode })
     return { runId, status, exitCode, resumed: !!resumed }
@@ -76,6 +77,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   const started = options.from === undefined
   let reached = started
   for (const step of playbook.steps) {
+    if (deps.interrupt?.aborted) return finish('interrupted')
     reached ||= step.id === options.from
     const skip = !reached ? `before --from ${options.from}` : options.only !== undefined && step.id !== options.only ? `not --only ${options.only}` : !step.when ? 'its `when` is false' : undefined
     if (skip) {
@@ -99,11 +101,12 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
       continue
     }
     try {
-      await forwardStep(step, type, base, rec, prior)
+      await forwardStep(step, type, base, rec, prior, deps.interrupt)
     } catch (e) {
       const err = e instanceof StepFailed ? e : new StepFailed(step.id, 'apply', e)
       await rec.write({ t: 'failed', step: step.id, phase: err.phase, error: messageOf(err) })
       emit({ kind: 'step-failed', step: step.id, phase: err.phase, error: messageOf(err) })
+      if (err.phase === 'interrupted') return finish('interrupted')
       if (step.onFailure === 'stop') return finish('failed')
       const targets = revertTargets(runId, foldRun(await journal.read(runId)), deps.registry)
       emit({ kind: 'rollback-start', source: runId, steps: targets.map((t) => t.step) })
@@ -113,12 +116,12 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   return finish('done')
 }
 
-async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase, rec: Recorder, prior: RunState): Promise<void> {
+async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase, rec: Recorder, prior: RunState, interrupt?: AbortSignal): Promise<void> {
   const { emit } = base
   await withTimeout(step.id, step.timeoutMs, async (signal) => {
     const ctx = stepContext(base, step.id, signal)
     const observed = await type.observe(ctx, step.params).catch((e) => {
-      throw new StepFailed(step.id, 'observe', e)
+      throw new StepFailed(step.id, signal.aborted ? phaseOf(signal.reason) : 'observe', e)
     })
     let changes: Change[]
     try {
@@ -143,14 +146,16 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
       emit({ kind: 'item-applied', step: step.id, keys })
     })
     await type.apply(actx, step.params, changes).catch((e) => {
-      throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? 'timeout' : 'apply', e)
+      throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? phaseOf(signal.reason) : 'apply', e)
     })
     await rec.write({ t: 'done', step: step.id, changed: changes.length })
     emit({ kind: 'step-done', step: step.id, changed: changes.length })
-  }).catch((e) => {
-    throw e instanceof StepFailed ? e : new StepFailed(step.id, 'timeout', e)
+  }, interrupt).catch((e) => {
+    throw e instanceof StepFailed ? e : new StepFailed(step.id, phaseOf(e), e)
   })
 }
+
+const phaseOf = (reason: unknown) => (reason instanceof Interrupted ? 'interrupted' : 'timeout')
 
 /** A step of a generated rollback playbook: restore the journaled items of `restoreFrom`. */
 async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env: RevertEnv, rec: Recorder): Promise<'ok' | 'incomplete'> {

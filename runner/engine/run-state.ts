@@ -68,9 +68,13 @@ export function foldRun(entries: readonly JournalEntry[]): RunState {
           if (it) it.applied = true
         }
         break
-      case 'done':
-        stepOf(e.step).done = true
+      case 'done': {
+        // A step that failed (e.g. interrupted) and then finished in a resumed run is done.
+        const st = stepOf(e.step)
+        st.done = true
+        st.failed = undefined
         break
+      }
       case 'failed':
         stepOf(e.step).failed = e.error
         state.errors.push({ step: e.step, phase: e.phase, error: e.error })

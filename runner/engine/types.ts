@@ -43,13 +43,18 @@ export type EngineDeps = {
   source: { file: string; sha256: string }
   /** Id for a new run (when none is resumed); the CLI picks it first to template `${{ run.id }}`. */
   runId?: string
+  /**
+   * Aborted when the user interrupts the run (Ctrl-C): the current step's signal aborts, the step
+   * is journaled failed, nothing is rolled back and the run stays open for a rerun to resume.
+   */
+  interrupt?: AbortSignal
   /** Wall clock for run ids (defaults to Date.now). */
   wallNow?: () => number
 }
 
 export type RunResult = {
   runId: string
-  status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined'
+  status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined' | 'interrupted'
   exitCode: 0 | 1 | 3
   resumed: boolean
 }
