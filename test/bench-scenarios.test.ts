@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { parseAllDocuments } from 'yaml'
+import { benchManifests, benchPlaybook, benchScenario } from '../fixtures/generate-bench.js'
+import { differences, doubleRuns } from '../bench/kill/checks.js'
+import { minimumCalls } from '../bench/perf/minimum.js'
+import { defaultRegistry, parsePlaybookText } from '../runner/playbook/index.js'
+
+describe('bench scenarios', () => {
+  it('(a) is a 200-record zone with 20 ECS rules and 20 CronJobs, and its playbook is valid', async () => {
+    const sc = benchScenario('medium')
+    expect(sc.zones.map((z) => z.recordSets)).toEqual([200])
+    expect(sc.ecsRules + sc.ecsSchedules).toBe(20)
+    expect(sc.cronJobs).toHaveLength(20)
+    const loaded = await parsePlaybookText(benchPlaybook(sc), 'bench.yaml', { registry: await defaultRegistry() })
+    expect(loaded.ok ? [] : loaded.problems).toEqual([])
+    const docs = Object.values(benchManifests(sc)).flatMap((t) => parseAllDocuments(t).map((d) => d.toJS()))
+    expect(docs.filter((d) => d.kind === 'CronJob').every((d) => d.spec.suspend === true && d.metadata.annotations['switchover.dev/ecs-job'])).toBe(true)
+    expect(docs.filter((d) => d.kind === 'CronJob')).toHaveLength(20)
+  })
+
+  it('(b) is 2,000 records over 4 zones, 300 ECS rules + schedules and 300 CronJobs, one per ECS job', () => {
+    const sc = benchScenario('large')
+    expect(sc.zones).toHaveLength(4)
+    expect(sc.zones.reduce((n, z) => n + z.recordSets, 0)).toBe(2000)
+    expect(sc.ecsRules + sc.ecsSchedules).toBe(300)
+    expect(new Set(sc.cronJobs.map((j) => j.ecsJob)).size).toBe(300)
+    // The switch stays under the records step's default 30% threshold.
+    for (const z of sc.zones) expect((z.switched.length + 2) / z.recordSets).toBeLessThan(0.3)
+  })
+
+  it('counts one Route 53 batch per zone per DNS step in the minimum', () => {
+    const sc = benchScenario('large')
+    expect(minimumCalls(sc, 'run').byService.route53.mutating).toBe(4 * (2 + 3))
+    expect(minimumCalls(sc, 'rollback').byService.route53.mutating).toBe(4 * 3)
+  })
+})
+
+describe('kill-point checks', () => {
+  it('names where two dumps differ', () => {
+    expect(differences({ a: [{ TTL: 60 }], b: 1 }, { a: [{ TTL: 300 }], b: 1 })).toEqual(['a[0].TTL: 60 vs 300'])
+    expect(differences({ a: 1 }, { a: 1 })).toEqual([])
+  })
+
+  it('finds a scheduled time run twice or on both platforms', () => {
+    const e = (platform: 'ecs' | 'kubernetes', job = 'j', at = '2026-03-02T02:00:00Z') => ({ job, scheduledAt: at, launchedAt: at, platform, source: 's' })
+    expect(doubleRuns([e('ecs'), e('kubernetes', 'k')])).toEqual([])
+    expect(doubleRuns([e('ecs'), e('kubernetes')])).toHaveLength(1)
+    expect(doubleRuns([e('kubernetes'), e('kubernetes')])).toHaveLength(1)
+  })
+})
