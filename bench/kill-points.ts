@@ -12,14 +12,14 @@
  *
  * Prints the number of kill points and how many passed; exits 1 if any failed.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { HoldPhase } from '../sandbox/hold.js'
-import { differences, doubleRuns, ledgerOf } from './kill/checks.js'
+import { differences, doubleRuns, ledgerOf, ungatedSwitches } from './kill/checks.js'
 import { runCli, startCli } from './kill/cli-process.js'
 import { startServe, type ServeProcess } from './kill/serve-process.js'
 
@@ -74,6 +74,10 @@ async function finishAndCheck(serve: ServeProcess, setup: Setup, stateDir: strin
   const rerun = await withLimit('rerun', runCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env }), () => {})
   await writeFile(join(stateDir, 'rerun.log'), rerun.output)
   if (rerun.code !== 0) problems.push(`rerun exited ${rerun.code} (${join(stateDir, 'rerun.log')}):\n      ${tail(rerun.output)}`)
+  for (const file of (await readdir(join(stateDir, 'runs')).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))) {
+    const lines = (await readFile(join(stateDir, 'runs', file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    for (const u of ungatedSwitches(lines)) problems.push(`TTL gate (${file}): ${u}`)
+  }
   const rb = await withLimit('rollback', runCli(CLI, rollbackArgs(stateDir), { cwd: ROOT, env }), () => {})
   await writeFile(join(stateDir, 'rollback.log'), rb.output)
   if (rb.code !== 0) problems.push(`rollback exited ${rb.code} (${join(stateDir, 'rollback.log')}):\n      ${tail(rb.output)}`)

@@ -48,3 +48,18 @@ describe('kill-point checks', () => {
     expect(doubleRuns([e('kubernetes'), e('kubernetes')])).toHaveLength(1)
   })
 })
+
+describe('kill-point TTL gate check', () => {
+  const lines = [
+    { t: 'step', step: 'lower', type: 'route53.ttl' },
+    { t: 'item', step: 'lower', key: 'route53:Z:a.x.:CNAME:-' },
+    { t: 'item', step: 'lower', key: 'route53:Z:b.x.:CNAME:-' },
+    { t: 'fact', step: 'lower', kind: 'route53.ttl-lowered', data: { zoneId: 'Z', name: 'a.x.', type: 'CNAME' } },
+    { t: 'step', step: 'switch', type: 'route53.records' },
+    { t: 'applied', step: 'switch', keys: ['route53:Z:a.x.:CNAME:-', 'route53:Z:b.x.:CNAME:-', 'route53:Z:c.x.:CNAME:-'] },
+  ]
+  it('flags a switched record whose TTL was lowered but never journaled as lowered', async () => {
+    const { ungatedSwitches } = await import('../bench/kill/checks.js')
+    expect(ungatedSwitches(lines)).toEqual(['route53:Z:b.x.:CNAME:- was switched without a TTL-lowered fact (no TTL gate)'])
+  })
+})
