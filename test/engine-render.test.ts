@@ -45,7 +45,7 @@ describe('listr renderer', () => {
   it('finishes, and a step that fails before listr draws it is no unhandled rejection', async () => {
     const { listrRenderer } = await import('../runner/render/listr.js')
     let out = ''
-    const r = listrRenderer((t) => void (out += t))
+    const r = listrRenderer((t) => void (out += t), { drawTasks: false })
     r.emit({ kind: 'run-start', runId: 'r', playbook: 'p', env: null, mode: 'run', resumed: false, steps: ['one', 'two', 'three'] })
     r.emit({ kind: 'step-done', step: 'one', changed: 1 })
     r.emit({ kind: 'step-failed', step: 'two', phase: 'apply', error: 'boom' })

@@ -22,7 +22,8 @@ type Pending = {
 
 export type ListrRenderer = { emit: (e: EngineEvent) => void; done(): Promise<void> }
 
-export function listrRenderer(write: Write): ListrRenderer {
+/** `drawTasks: false` keeps listr silent (the task list is drawn on the process's terminal). */
+export function listrRenderer(write: Write, opts: { drawTasks?: boolean } = {}): ListrRenderer {
   const pending = new Map<string, Pending>()
   const after: string[] = []
   let running: Promise<unknown> | undefined
@@ -51,20 +52,21 @@ export function listrRenderer(write: Write): ListrRenderer {
       promise.catch(() => {})
       pending.set(id, { settle: settleFns, promise, settled: false })
     }
-    const list = new Listr(
-      steps.map((id) => ({
-        title: id,
-        task: async (_: unknown, task: { output: string; title: string; skip(m?: string): void }) => {
-          const p = pending.get(id)!
-          p.task = task
-          if (p.last !== undefined) task.output = p.last
-          const o = await p.promise
-          if (o.title) task.title = o.title
-          if (o.skip !== undefined) task.skip(`${id}: ${o.skip}`)
-        },
-      })),
-      { concurrent: false, exitOnError: false, rendererOptions: { collapseErrors: false } },
-    )
+    const tasks = steps.map((id) => ({
+      title: id,
+      task: async (_: unknown, task: { output: string; title: string; skip(m?: string): void }) => {
+        const p = pending.get(id)!
+        p.task = task
+        if (p.last !== undefined) task.output = p.last
+        const o = await p.promise
+        if (o.title) task.title = o.title
+        if (o.skip !== undefined) task.skip(`${id}: ${o.skip}`)
+      },
+    }))
+    const list =
+      opts.drawTasks === false
+        ? new Listr(tasks, { concurrent: false, exitOnError: false, renderer: 'silent' })
+        : new Listr(tasks, { concurrent: false, exitOnError: false, rendererOptions: { collapseErrors: false } })
     return list.run().catch(() => {})
   }
 
