@@ -155,6 +155,16 @@ export interface StepType<P = any> {
   apply(ctx: ApplyContext, p: P, changes: Change[]): Promise<void>
 
   /**
+   * Optional. On a resumed run, the journal may hold items of this step from before a crash that
+   * the fresh diff no longer lists: their change went through, but the step never finished, so
+   * `apply` will not see them. `settle` finishes for those items what apply does after its calls
+   * (wait for propagation, journal the facts later steps rely on). Each change carries the
+   * journaled before-state and after-state. Called before the step is journaled done; may repeat
+   * an idempotent write to learn what it needs. Facts already journaled are in `ctx.facts`.
+   */
+  settle?(ctx: ApplyContext, p: P, unfinished: Change[]): Promise<void>
+
+  /**
    * Write arbitrary journaled states back (restore mode, used by rollback): each change's
    * `after` is a journaled before-state, null meaning "delete". Same reporting duty as apply.
    * If it throws, the step is still applied (rollback incomplete, exit code 3).

@@ -5,7 +5,7 @@
 export class StepFailed extends Error {
   constructor(
     readonly step: string,
-    readonly phase: 'observe' | 'diff' | 'apply' | 'approval' | 'timeout' | 'interrupted',
+    readonly phase: 'observe' | 'diff' | 'apply' | 'settle' | 'approval' | 'timeout' | 'interrupted',
     cause: unknown,
   ) {
     super(`step ${step} (${phase}) failed: ${messageOf(cause)}`, { cause })

@@ -90,6 +90,20 @@ export const ecsScheduledTasks: StepType<EcsScheduledTasksParams> = {
     await write(ctx, changes, 'apply', p.action === 'disable')
   },
 
+  /**
+   * After a crash between a disable and its fact, the task is disabled but the time is lost. Now
+   * is a safe (late) disable time: a scheduled time between the real disable and now is treated
+   * as ECS's and never caught up on Kubernetes, so nothing runs twice.
+   */
+  async settle(ctx: ApplyContext, p: EcsScheduledTasksParams, unfinished: Change[]): Promise<void> {
+    if (p.action !== 'disable') return
+    const known = new Set(ctx.facts('ecs.scheduled-task-disabled').filter((f) => f.step === ctx.stepId).map((f) => f.data.arn))
+    for (const c of unfinished) {
+      const after = c.after as RuleState | ScheduleState | null
+      if (after?.State === 'DISABLED' && !known.has(after.Arn)) await journalDisabled(ctx, c.key, after)
+    }
+  },
+
   async applyRestore(ctx: ApplyContext, _p: EcsScheduledTasksParams, changes: Change[]): Promise<void> {
     await write(ctx, changes, 'restore', false)
   },
@@ -97,7 +111,7 @@ export const ecsScheduledTasks: StepType<EcsScheduledTasksParams> = {
   inverse: (p) => ({ type: TYPE, with: p }),
 }
 
-async function write(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore', journalDisabled: boolean): Promise<void> {
+async function write(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore', recordDisables: boolean): Promise<void> {
   for (const c of changes) {
     const after = c.after as RuleState | ScheduleState | null
     if (!after) {
@@ -118,15 +132,18 @@ async function write(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'res
         'Earlier items are journaled as applied; fix the cause and run again, or roll back', e)
     }
     await ctx.applied([c.key])
-    if (journalDisabled && after.State === 'DISABLED') {
-      await ctx.fact('ecs.scheduled-task-disabled', {
-        job: after.Name,
-        kind: rule ? 'rule' : 'schedule',
-        arn: after.Arn,
-        scheduleExpression: after.ScheduleExpression,
-        ...((after as ScheduleState).ScheduleExpressionTimezone ? { timezone: (after as ScheduleState).ScheduleExpressionTimezone } : {}),
-        disabledAt: ctx.clock.now(),
-      })
-    }
+    if (recordDisables && after.State === 'DISABLED') await journalDisabled(ctx, c.key, after)
   }
+}
+
+/** The fact the CronJob handover reads: which job ECS stopped running, and when. */
+async function journalDisabled(ctx: ApplyContext, key: string, after: RuleState | ScheduleState): Promise<void> {
+  await ctx.fact('ecs.scheduled-task-disabled', {
+    job: after.Name,
+    kind: parseRuleKey(key) ? 'rule' : 'schedule',
+    arn: after.Arn,
+    scheduleExpression: after.ScheduleExpression,
+    ...((after as ScheduleState).ScheduleExpressionTimezone ? { timezone: (after as ScheduleState).ScheduleExpressionTimezone } : {}),
+    disabledAt: ctx.clock.now(),
+  })
 }

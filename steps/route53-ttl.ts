@@ -105,6 +105,20 @@ export const route53Ttl: StepType<Route53TtlParams> = {
     await writeChanges(ctx, changes, 'apply', true)
   },
 
+  /**
+   * After a crash between the TTL change and its facts, the lower TTL is live but nothing says
+   * since when. UPSERT the same record sets again: Route 53 applies a zone's changes in order, so
+   * the new change's INSYNC time is a safe (late) start for the TTL gate.
+   */
+  async settle(ctx: ApplyContext, _p: Route53TtlParams, unfinished: Change[]): Promise<void> {
+    const known = new Set(
+      ctx.facts('route53.ttl-lowered').filter((f) => f.step === ctx.stepId)
+        .map((f) => recordKey(String(f.data.zoneId), { Name: String(f.data.name), Type: String(f.data.type), SetIdentifier: f.data.setIdentifier as string | undefined })),
+    )
+    const missing = unfinished.filter((c) => !known.has(c.key) && c.after !== null)
+    if (missing.length > 0) await writeChanges(ctx, missing, 'apply', true)
+  },
+
   async applyRestore(ctx: ApplyContext, _p: Route53TtlParams, changes: Change[]): Promise<void> {
     await writeChanges(ctx, changes, 'restore', false)
   },

@@ -131,23 +131,41 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
     }
     const notes = type.notes?.(ctx, step.params, observed, changes) ?? []
     emit({ kind: 'step-plan', step: step.id, type: step.type, changes, notes, irreversible: type.irreversible })
-    if (changes.length === 0) {
-      await rec.write({ t: 'skipped', step: step.id, reason: 'nothing to change' })
-      emit({ kind: 'step-skipped', step: step.id, reason: 'nothing to change' })
-      return
-    }
-    const journaled = prior.steps.find((s) => s.step === step.id)?.items
-    for (const c of changes) {
-      const before = journaled?.has(c.key) ? journaled.get(c.key)!.before : c.before
-      await rec.write({ t: 'item', step: step.id, key: c.key, before, after: c.after, summary: c.summary })
-    }
+    const resumedStep = prior.steps.find((s) => s.step === step.id && !s.done)
+    const journaled = resumedStep?.items
+    // Items changed before a crash that the diff no longer lists: the step must still finish them.
+    const unfinished: Change[] = [...(journaled?.values() ?? [])]
+      .filter((it) => !changes.some((c) => c.key === it.key))
+      .map((it) => ({ key: it.key, before: it.before, after: it.after, summary: it.summary }))
     const actx = applyContext(base, rec, step.id, signal, async (keys) => {
       await rec.write({ t: 'applied', step: step.id, keys })
       emit({ kind: 'item-applied', step: step.id, keys })
     })
+    const settle = async () => {
+      if (unfinished.length === 0 || !type.settle) return
+      await type.settle(actx, step.params, unfinished).catch((e) => {
+        throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? phaseOf(signal.reason) : 'settle', e)
+      })
+    }
+    if (changes.length === 0) {
+      if (unfinished.length > 0) {
+        await settle()
+        await rec.write({ t: 'done', step: step.id, changed: 0 })
+        emit({ kind: 'step-done', step: step.id, changed: 0 })
+        return
+      }
+      await rec.write({ t: 'skipped', step: step.id, reason: 'nothing to change' })
+      emit({ kind: 'step-skipped', step: step.id, reason: 'nothing to change' })
+      return
+    }
+    for (const c of changes) {
+      const before = journaled?.has(c.key) ? journaled.get(c.key)!.before : c.before
+      await rec.write({ t: 'item', step: step.id, key: c.key, before, after: c.after, summary: c.summary })
+    }
     await type.apply(actx, step.params, changes).catch((e) => {
       throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? phaseOf(signal.reason) : 'apply', e)
     })
+    await settle()
     await rec.write({ t: 'done', step: step.id, changed: changes.length })
     emit({ kind: 'step-done', step: step.id, changed: changes.length })
   }, interrupt).catch((e) => {
