@@ -20,16 +20,20 @@ const short = (v: unknown, max = 160) => {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s
 }
 
-/** A readable diff of one change: `+` create, `-` delete, `~` update, with before/after. */
-export function formatChange(c: Change): string[] {
+/** How much to show: `full` adds each change's before/after state and the applied item keys (plans). */
+export type Detail = { full: boolean }
+
+/** A readable diff of one change: `+` create, `-` delete, `~` update, with before/after when `full`. */
+export function formatChange(c: Change, detail: Detail = { full: true }): string[] {
   const mark = c.before === null ? '+' : c.after === null ? '-' : '~'
   const lines = [`  ${mark} ${c.summary}`]
+  if (!detail.full) return lines
   if (mark !== '+') lines.push(`      before: ${short(c.before)}`)
   if (mark !== '-') lines.push(`      after:  ${short(c.after)}`)
   return lines
 }
 
-export function formatEvent(e: EngineEvent): string[] {
+export function formatEvent(e: EngineEvent, detail: Detail = { full: true }): string[] {
   switch (e.kind) {
     case 'run-start':
       return e.mode === 'plan'
@@ -41,12 +45,13 @@ export function formatEvent(e: EngineEvent): string[] {
       const head = `${e.step} (${e.type}): ${e.changes.length === 0 ? 'nothing to change' : `${e.changes.length} change${e.changes.length === 1 ? '' : 's'}`}`
       return [
         head,
-        ...e.changes.flatMap(formatChange),
+        ...e.changes.flatMap((c) => formatChange(c, detail)),
         ...e.notes.map((n) => `  ${n.level === 'warn' ? '! warning' : 'i'}: ${n.message}`),
       ]
     }
     case 'item-applied':
-      return [`  ✓ ${e.keys.join(', ')}`]
+      // Without detail, the step's closing line gives the count.
+      return detail.full ? [`  ✓ ${e.keys.join(', ')}`] : []
     case 'wait':
       return [`  … waiting ${formatDuration(e.ms)}${e.virtual ? ' (virtual clock)' : ''}: ${e.reason}`]
     case 'approval':

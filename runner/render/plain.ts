@@ -6,7 +6,7 @@ export type Write = (text: string) => void
 
 /**
  * One or more text lines per event. In a run, per-step plans are shown only when they change
- * something, and a streak of identical waits (polling for INSYNC) prints once plus a count.
+ * something, and a streak of waits for the same reason (polling for INSYNC) prints once plus a count.
  */
 export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {}): Emit {
   let streak: { key: string; count: number; ms: number } | undefined
@@ -17,7 +17,7 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
   return (e: EngineEvent) => {
     if (e.kind === 'step-plan' && !opts.verbosePlans && e.changes.length === 0 && e.notes.length === 0) return
     if (e.kind === 'wait') {
-      const key = `${e.step}\0${e.ms}\0${e.reason}`
+      const key = `${e.step}\0${e.reason}`
       if (streak?.key === key) {
         streak.count++
         streak.ms += e.ms
@@ -26,7 +26,8 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
       flush()
       streak = { key, count: 1, ms: e.ms }
     } else flush()
-    for (const line of formatEvent(e)) write(line + '\n')
+    // A run shows what changes in one line each; a plan (verbose) shows the states too.
+    for (const line of formatEvent(e, { full: !!opts.verbosePlans })) write(line + '\n')
   }
 }
 
