@@ -14,12 +14,12 @@ const TYPE = 'ecs.scheduled-tasks'
 
 export const ecsScheduledTasksParams = z
   .object({
-    action: z.enum(['disable', 'enable'], { error: 'action: disable or enable' }),
+    action: z.enum(['disable', 'enable'], { error: 'disable or enable' }),
     cluster: z.string().min(1, 'cluster: the ECS cluster name or ARN').optional(),
     eventBusName: z.string().min(1).default('default'),
-    rules: z.array(z.string().min(1), { error: 'rules: expected a list of EventBridge rule names' }).optional(),
+    rules: z.array(z.string().min(1), { error: 'expected a list of EventBridge rule names' }).optional(),
     schedules: z
-      .array(z.string().regex(/^([^/]+\/)?[^/]+$/, 'schedules are `name` (group default) or `group/name`'), { error: 'schedules: expected a list of schedule names' })
+      .array(z.string().regex(/^([^/]+\/)?[^/]+$/, 'schedules are `name` (group default) or `group/name`'), { error: 'expected a list of schedule names' })
       .optional(),
   })
   .strict()

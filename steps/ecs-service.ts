@@ -13,10 +13,10 @@ const TYPE = 'ecs.service'
 
 export const ecsServiceParams = z
   .object({
-    cluster: z.string({ error: 'cluster: the ECS cluster name or ARN' }).min(1),
+    cluster: z.string({ error: 'the ECS cluster name or ARN' }).min(1),
     services: z
       .array(z.object({ name: z.string().min(1, 'services[].name: the ECS service name'), desiredCount: z.number().int('desiredCount must be a whole number').min(0) }).strict(), {
-        error: 'services: expected a list of {name, desiredCount}',
+        error: 'expected a list of {name, desiredCount}',
       })
       .min(1, 'services must list at least one service'),
     steadyTimeoutMinutes: z.number().positive().default(15),

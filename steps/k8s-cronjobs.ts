@@ -34,7 +34,7 @@ export const k8sCronjobsParams = z
     selector: z.string().min(1).optional(),
     names: z.array(z.string().min(1)).min(1).optional(),
     catchUp: z.enum(['gap', 'none']).default('gap'),
-    disabledAt: z.iso.datetime({ offset: true, error: 'disabledAt: an ISO time such as 2026-03-02T02:30:00Z' }).optional(),
+    disabledAt: z.iso.datetime({ offset: true, error: 'an ISO time such as 2026-03-02T02:30:00Z' }).optional(),
     counterparts: z.record(z.string(), z.string()).optional(),
   })
   .strict()

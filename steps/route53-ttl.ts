@@ -14,9 +14,9 @@ const TYPE = 'route53.ttl'
 
 export const route53TtlParams = z
   .object({
-    zone: z.string({ error: 'zone: give the hosted zone name (example.com) or id (Z0123...)' }).min(1, 'zone must not be empty'),
-    ttl: z.number({ error: 'ttl: expected a number of seconds' }).int('ttl must be whole seconds').min(0).max(2147483647),
-    names: z.array(z.string().min(1), { error: 'names: expected a list of record names' }).min(1, 'names must list at least one record').optional(),
+    zone: z.string({ error: 'give the hosted zone name (example.com) or id (Z0123...)' }).min(1, 'zone must not be empty'),
+    ttl: z.number({ error: 'expected a number of seconds' }).int('ttl must be whole seconds').min(0).max(2147483647),
+    names: z.array(z.string().min(1), { error: 'expected a list of record names' }).min(1, 'names must list at least one record').optional(),
     types: z.array(z.string().regex(/^[A-Z0-9]+$/, 'record types are upper case, e.g. CNAME')).min(1).default(['A', 'AAAA', 'CNAME']),
     select: z
       .object({

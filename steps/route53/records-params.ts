@@ -5,12 +5,12 @@ const recordType = z.string().regex(/^[A-Z0-9]+$/, 'type is an upper-case record
 
 export const recordSpec = z
   .object({
-    name: z.string({ error: 'name: expected a record name (orders, or orders.example.com.)' }).min(1),
+    name: z.string({ error: 'expected a record name (orders, or orders.example.com.)' }).min(1),
     type: recordType,
     values: z.array(z.string().min(1)).min(1, 'values must list at least one value').optional(),
     alias: z
       .object({
-        dnsName: z.string({ error: 'alias.dnsName: expected the target DNS name (a load balancer)' }).min(1),
+        dnsName: z.string({ error: 'expected the target DNS name (a load balancer)' }).min(1),
         hostedZoneId: z.string({ error: "alias.hostedZoneId: expected the target's hosted zone id (e.g. Z35SXDOTRQ7X7K)" }).min(1),
         evaluateTargetHealth: z.boolean().default(false),
       })
@@ -35,8 +35,8 @@ const httpGate = z
 
 export const weightedSpec = z
   .object({
-    from: z.string({ error: 'weighted.from: the SetIdentifier of the current record set' }).min(1),
-    to: z.string({ error: 'weighted.to: the SetIdentifier of the new record set' }).min(1),
+    from: z.string({ error: 'the SetIdentifier of the current record set' }).min(1),
+    to: z.string({ error: 'the SetIdentifier of the new record set' }).min(1),
     stages: z
       .array(z.number().int().min(1).max(100))
       .min(1)
@@ -49,9 +49,9 @@ export const weightedSpec = z
 
 export const route53RecordsParams = z
   .object({
-    zone: z.string({ error: 'zone: give the hosted zone name (example.com) or id (Z0123...)' }).min(1),
-    records: z.array(recordSpec, { error: 'records: expected a list of records to set' }).min(1, 'records must list at least one record'),
-    ttlGate: z.enum(['wait', 'refuse'], { error: 'ttlGate: wait or refuse' }).default('wait'),
+    zone: z.string({ error: 'give the hosted zone name (example.com) or id (Z0123...)' }).min(1),
+    records: z.array(recordSpec, { error: 'expected a list of records to set' }).min(1, 'records must list at least one record'),
+    ttlGate: z.enum(['wait', 'refuse'], { error: 'wait or refuse' }).default('wait'),
     maxShare: z.number().gt(0).max(1, 'maxShare is a fraction of the zone, at most 1').default(0.3),
     weighted: weightedSpec.optional(),
   })
