@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { StepType } from '../../runner/contract.js'
 import type { EngineEvent } from '../../runner/events.js'
 import { createAwsClients } from '../../runner/clients/aws.js'
 import { createKubeApi } from '../../runner/clients/kube.js'
@@ -66,24 +65,6 @@ export async function loadReference(env: string, file = REFERENCE): Promise<Play
   return r.playbook
 }
 
-/** Step types whose contexts read files relative to `dir` (the engine's own when it gives some). */
-function withFiles(dir: string): ReadonlyMap<string, StepType> {
-  const files = createStepFiles(dir)
-  const wrap = <C extends object>(ctx: C): C => ('files' in ctx && (ctx as { files?: unknown }).files ? ctx : Object.create(ctx, { files: { value: files } }))
-  return new Map(
-    [...stepTypes].map(([k, t]) => [
-      k,
-      {
-        ...t,
-        observe: (ctx, p, keys) => t.observe(wrap(ctx), p, keys),
-        apply: (ctx, p, c) => t.apply(wrap(ctx), p, c),
-        applyRestore: (ctx, p, c) => t.applyRestore(wrap(ctx), p, c),
-        notes: t.notes ? (ctx, p, n, c) => t.notes!(wrap(ctx), p, n, c) : undefined,
-      } as StepType,
-    ]),
-  )
-}
-
 /** The step the engine is in: the last event that names one. */
 function currentStep(events: EngineEvent[]): string {
   for (let i = events.length - 1; i >= 0; i--) {
@@ -108,10 +89,11 @@ function deps(w: World, file: string, options: Partial<EngineOptions> = {}) {
   return {
     journal: w.journal,
     clock: w.sb.clock,
-    registry: withFiles(dirname(file)),
+    registry: stepTypes,
     clients: {
       aws: ({ readOnly }: { readOnly: boolean }) => recordingAws(w, readOnly),
       kube: ({ readOnly }: { readOnly: boolean }) => createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, readOnly }),
+      files: () => createStepFiles(dirname(file)),
     },
     options: { force: false, skipTtlWait: false, yes: true, dryRun: false, ...options },
     prompt: async () => false,
