@@ -1,24 +1,30 @@
 /**
- * Canonical JSON: object keys sorted, `undefined` members dropped. Two item states are equal
- * exactly when their canonical JSON is equal (the drift check's definition of "unchanged").
+ * Canonical JSON: object keys sorted, `undefined` members dropped, arrays kept in order, dates as
+ * ISO strings. Two item states are equal exactly when their canonical JSON is equal: the drift
+ * check's and idempotence's definition of "unchanged", and the form of `sandbox dump`.
  */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortDeep(value))
-}
 
-export function sameState(a: unknown, b: unknown): boolean {
-  return canonicalJson(a ?? null) === canonicalJson(b ?? null)
-}
-
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sortDeep(x)))
-  if (v !== null && typeof v === 'object') {
+/** A deep copy of `value` with every object's keys in sorted order and undefined members removed. */
+export function canonicalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonicalize(v)))
+  if (value && typeof value === 'object') {
+    if (value instanceof Date) return value.toISOString()
     const out: Record<string, unknown> = {}
-    for (const k of Object.keys(v as object).sort()) {
-      const x = (v as Record<string, unknown>)[k]
-      if (x !== undefined) out[k] = sortDeep(x)
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key]
+      if (v !== undefined) out[key] = canonicalize(v)
     }
     return out
   }
-  return v
+  return value
+}
+
+/** The canonical JSON text of `value` (compact unless `indent` is given). */
+export function canonicalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(canonicalize(value), null, indent) ?? 'null'
+}
+
+/** True when `a` and `b` are the same state (key order does not matter; undefined counts as null). */
+export function sameState(a: unknown, b: unknown): boolean {
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null)
 }

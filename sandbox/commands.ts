@@ -3,7 +3,7 @@
  * State lives in `<stateDir>/state.json` (see persist.ts); serve saves it when it stops.
  */
 import { referenceEstate } from '../fixtures/generate.js'
-import { canonicalJson } from './canonical.js'
+import { canonicalJson } from '../runner/canonical.js'
 import { dumpEstate } from './dump.js'
 import type { Estate } from './estate.js'
 import { startSandbox, type RunningSandbox } from './index.js'

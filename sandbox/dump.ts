@@ -4,7 +4,7 @@
  * Route 53 change records, schedule timestamps and the virtual time. Jobs, Events and the cron
  * ledger appear only with `ledger`.
  */
-import { canonicalize } from './canonical.js'
+import { canonicalize } from '../runner/canonical.js'
 import type { Estate, StoredObject } from './estate.js'
 import { compareRecordSets } from './route53/order.js'
 

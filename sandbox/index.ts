@@ -20,7 +20,7 @@ import { controllers as registeredControllers, handlers as registeredHandlers } 
 import type { CallRecord, Controller, SandboxConfig, SandboxCore, ServiceHandler } from './types.js'
 
 export type { FaultRule } from './faults.js'
-export { canonicalJson, sameJson } from './canonical.js'
+export { canonicalJson, sameState } from '../runner/canonical.js'
 
 export type StartSandboxOptions = {
   /** Seed estate (default: the persisted one with `persist`, else the reference estate). */

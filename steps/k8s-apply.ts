@@ -11,7 +11,7 @@
 import { z } from 'zod'
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeObject } from '../runner/clients/kube-types.js'
-import { sameState } from './canonical.js'
+import { sameState } from '../runner/canonical.js'
 import { loadManifests } from './kube/manifests.js'
 import { applyRank, changedPaths, describeRef, extraPaths, itemKey, project, refOf, refOfKey } from './kube/objects.js'
 import { lookup } from './kube/pointer.js'

@@ -14,7 +14,7 @@
 import { z } from 'zod'
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeObject, KubeRef } from '../runner/clients/kube-types.js'
-import { sameState } from './canonical.js'
+import { sameState } from '../runner/canonical.js'
 import { planHandover, type Handover } from './kube/handover.js'
 import { itemKey, refOfKey } from './kube/objects.js'
 import { StepError, messageOf } from './step-error.js'

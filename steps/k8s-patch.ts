@@ -11,7 +11,7 @@
 import { z } from 'zod'
 import type { ApplyContext, Change, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeRef } from '../runner/clients/kube-types.js'
-import { sameState } from './canonical.js'
+import { sameState } from '../runner/canonical.js'
 import { describeRef, itemKey } from './kube/objects.js'
 import { covers, mergeLeaves, parsePointer, patchTo, valuesAt, type PathValues } from './kube/pointer.js'
 import { StepError, messageOf } from './step-error.js'

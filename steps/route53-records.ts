@@ -5,7 +5,7 @@
  * gate between stages.
  */
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
-import { sameState } from './canonical.js'
+import { sameState } from '../runner/canonical.js'
 import { submitChanges, toRoute53Change } from './route53/batch.js'
 import { recordChanges, specKeys } from './route53/desired.js'
 import { parseKey, recordKey, type RecordState } from './route53/names.js'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { referenceEstate } from '../fixtures/generate.js'
-import { canonicalJson, sameJson } from '../sandbox/canonical.js'
+import { canonicalJson, sameState } from '../runner/canonical.js'
 import { dumpCommand, resetCommand, serveCommand } from '../sandbox/commands.js'
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
 import { route53For } from './sandbox-route53-client.js'
@@ -30,8 +30,8 @@ const lowerOrdersTtl = (url: string) =>
 describe('canonical JSON', () => {
   it('sorts keys at every depth, keeps array order and drops undefined', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: 0 }], c: undefined } })).toBe('{"a":{"d":[2,{"x":0,"z":1}]},"b":1}')
-    expect(sameJson({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true)
-    expect(sameJson({ b: [1, 2] }, { b: [2, 1] })).toBe(false)
+    expect(sameState({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true)
+    expect(sameState({ b: [1, 2] }, { b: [2, 1] })).toBe(false)
   })
 })
 
@@ -41,7 +41,7 @@ describe('dump and reset', () => {
     const seed = sb.dump()
     await lowerOrdersTtl(sb.url)
     await sb.clock.sleep(120_000)
-    expect(sameJson(sb.dump(), seed)).toBe(false)
+    expect(sameState(sb.dump(), seed)).toBe(false)
     sb.reset()
     expect(sb.dump()).toEqual(seed)
     expect(sb.clock.now()).toBe(Date.parse(referenceEstate().now))

@@ -9,7 +9,7 @@ import {
   type UpdateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler'
 import { referenceEstate } from '../fixtures/generate.js'
-import { canonicalJson } from '../sandbox/canonical.js'
+import { canonicalJson } from '../runner/canonical.js'
 import type { Estate, Schedule } from '../sandbox/estate.js'
 import { failure, startAwsSandbox, type AwsSandbox } from './sandbox-aws-helpers.js'
 

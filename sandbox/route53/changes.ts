@@ -5,7 +5,7 @@
  * `config.route53ChangeDelayMs` of virtual time has passed, then INSYNC; while a zone has a
  * PENDING change, another batch for it is refused with PriorRequestNotComplete.
  */
-import { sameJson } from '../canonical.js'
+import { sameState } from '../../runner/canonical.js'
 import type { RecordSet, Route53Change } from '../estate.js'
 import type { SandboxCore, SandboxResponse } from '../types.js'
 import { MalformedBatch, parseChangeBatch, type ParsedChange } from './batch-xml.js'
@@ -47,7 +47,7 @@ function applyChanges(sets: RecordSet[], changes: ParsedChange[], zoneName: stri
       else sets.push(set)
     } else if (c.action === 'DELETE') {
       if (at < 0) problems.push(`Tried to delete resource record set ${label(set)} but it was not found`)
-      else if (!sameJson(comparable(sets[at]), comparable(set))) problems.push(`Tried to delete resource record set ${label(set)} but the values provided do not match the current values`)
+      else if (!sameState(comparable(sets[at]), comparable(set))) problems.push(`Tried to delete resource record set ${label(set)} but the values provided do not match the current values`)
       else sets.splice(at, 1)
     } else if (at >= 0) sets[at] = set
     else sets.push(set)

@@ -3,7 +3,7 @@
  * their desired state given what is there now.
  */
 import type { Change, Observed } from '../../runner/contract.js'
-import { sameState } from '../canonical.js'
+import { sameState } from '../../runner/canonical.js'
 import { aliasDnsName, describeRecord, fqdn, recordKey, valueText, type RecordState } from './names.js'
 import type { RecordSpec, Route53RecordsParams } from './records-params.js'
 
