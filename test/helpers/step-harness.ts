@@ -3,6 +3,7 @@
  * that collects applied keys, facts, waits and logs in arrays, and restore (rollback) via
  * observe(keys) + applyRestore with the before-states, as the engine does.
  */
+import { canonicalJson, sameState } from '../../runner/canonical.js'
 import type { AwsClients } from '../../runner/clients/aws-types.js'
 import type { KubeApi } from '../../runner/clients/kube-types.js'
 import type { Clock } from '../../runner/clock.js'
@@ -103,20 +104,14 @@ export async function restoreStep(h: Harness, step: StepType, params: any, befor
   const keys = Object.keys(before)
   const now = await step.observe(h.ctx, params, keys)
   const changes: Change[] = keys
-    .filter((k) => canonical(now[k] ?? null) !== canonical(before[k] ?? null))
+    .filter((k) => !sameState(now[k], before[k]))
     .map((k) => ({ key: k, before: now[k] ?? null, after: before[k] ?? null, summary: `restore ${k}` }))
   if (changes.length > 0) await step.applyRestore(h.ctx, params, changes)
   return changes
 }
 
-/** Canonical JSON (sorted keys), as the engine compares item states. */
-export function canonical(v: unknown): string {
-  const sort = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(sort) : x && typeof x === 'object'
-      ? Object.fromEntries(Object.keys(x).sort().filter((k) => (x as any)[k] !== undefined).map((k) => [k, sort((x as any)[k])]))
-      : x
-  return JSON.stringify(sort(v))
-}
+/** Canonical JSON, as the engine compares item states. */
+export const canonical = canonicalJson
 
 /** A virtual clock for tests without a sandbox: sleeping advances it. */
 export function testClock(start = Date.parse('2026-03-02T01:45:00Z')): Clock & { advance(ms: number): void } {
