@@ -56,6 +56,8 @@ function phaseReport(m: Measured, min: Minimum): PhaseReport {
     wallMs: m.wallMs,
     virtualMs: m.virtualMs,
     maxRssMiB: m.maxRssKiB === null ? null : m.maxRssKiB / 1024,
+    runnerCpuMs: m.runnerCpuMs,
+    sandboxCpuMs: m.sandboxCpuMs,
   }
 }
 

@@ -18,6 +18,9 @@ export type Measured = {
   wallMs: number
   virtualMs: number
   maxRssKiB: number | null
+  /** CPU time of the CLI process, and of this process (the in-process sandbox serving it). */
+  runnerCpuMs: number | null
+  sandboxCpuMs: number
   output: string
 }
 
@@ -29,6 +32,7 @@ export async function measureCli(sb: RunningSandbox, cli: string, args: string[]
   const before = sb.calls().length
   const v0 = sb.core.time.now()
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const child = spawn(process.execPath, ['--import', PROBE, cli, ...args], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-50_000))
@@ -36,6 +40,16 @@ export async function measureCli(sb: RunningSandbox, cli: string, args: string[]
   child.stderr.on('data', keep)
   const exit = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
   const wallMs = performance.now() - t0
-  const maxRssKiB = await readFile(rssFile, 'utf8').then((t) => (JSON.parse(t) as { maxRssKiB: number }).maxRssKiB, () => null)
-  return { exit, calls: sb.calls().slice(before), wallMs, virtualMs: sb.core.time.now() - v0, maxRssKiB, output }
+  const cpu = process.cpuUsage(cpu0)
+  const probe = await readFile(rssFile, 'utf8').then((t) => JSON.parse(t) as { maxRssKiB: number; cpuMs: number }, () => null)
+  return {
+    exit,
+    calls: sb.calls().slice(before),
+    wallMs,
+    virtualMs: sb.core.time.now() - v0,
+    maxRssKiB: probe?.maxRssKiB ?? null,
+    runnerCpuMs: probe?.cpuMs ?? null,
+    sandboxCpuMs: (cpu.user + cpu.system) / 1000,
+    output,
+  }
 }

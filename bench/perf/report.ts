@@ -15,6 +15,8 @@ export type PhaseReport = {
   wallMs: number
   virtualMs: number
   maxRssMiB: number | null
+  runnerCpuMs: number | null
+  sandboxCpuMs: number
 }
 
 export type ScenarioReport = {
@@ -45,6 +47,7 @@ function phaseLines(name: string, p: PhaseReport): string[] {
   }
   lines.push(`    ratio total/minimum ${p.ratio.toFixed(2)} (target <= 1.2)`)
   lines.push(`    wall ${dur(p.wallMs)} (waits excluded: they are virtual), virtual time waited ${dur(p.virtualMs)}, peak RSS ${p.maxRssMiB === null ? 'n/a' : `${p.maxRssMiB.toFixed(0)} MiB`}`)
+  lines.push(`    CPU: CLI process ${p.runnerCpuMs === null ? 'n/a' : dur(p.runnerCpuMs)}, sandbox (benchmark process) ${dur(p.sandboxCpuMs)}`)
   return lines
 }
 
