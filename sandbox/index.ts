@@ -47,7 +47,7 @@ export interface RunningSandbox {
   readonly core: SandboxCore
   /** Virtual clock for the runner: `sleep(ms)` advances the sandbox's time by `ms`. */
   readonly clock: Clock
-  /** AWS_ENDPOINT_URL, dummy credentials, AWS_REGION, KUBECONFIG, PLAYBOOK_SANDBOX_URL. */
+  /** AWS_ENDPOINT_URL, dummy credentials, AWS_REGION (and AWS_DEFAULT_REGION), KUBECONFIG, PLAYBOOK_SANDBOX_URL. */
   readonly env: Record<string, string>
   readonly kubeconfigPath: string
   readonly stateDir: string
@@ -95,6 +95,8 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
       AWS_ACCESS_KEY_ID: 'sandbox',
       AWS_SECRET_ACCESS_KEY: 'sandbox',
       AWS_REGION: core.estate.region,
+      // Version 1 of the AWS CLI reads only this one.
+      AWS_DEFAULT_REGION: core.estate.region,
       KUBECONFIG: kubeconfigPath,
       PLAYBOOK_SANDBOX_URL: server.url,
     },

@@ -33,7 +33,6 @@ async function aws(...args: string[]): Promise<any> {
     PATH: process.env.PATH ?? '',
     HOME: dir,
     ...sb!.env,
-    AWS_DEFAULT_REGION: sb!.env.AWS_REGION ?? 'us-east-1',
     AWS_CONFIG_FILE: join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
     AWS_PAGER: '',
