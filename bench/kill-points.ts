@@ -55,11 +55,14 @@ function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
 const runArgs = (s: Setup, stateDir: string) => ['run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, '--output', 'json']
 const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--context', 'sandbox', '--state-dir', stateDir, '--output', 'json']
 
-async function withLimit<T>(what: string, p: Promise<T>, onTimeout: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => (onTimeout(), reject(new Error(`${what} took longer than ${STEP_LIMIT_MS / 1000} s`))), STEP_LIMIT_MS)))
+/** Run the CLI to its end, killed (and reported) if it outlives STEP_LIMIT_MS. */
+async function runBounded(what: string, args: string[], env: Record<string, string>): Promise<{ code: number | string; output: string }> {
+  const p = startCli(CLI, args, { cwd: ROOT, env })
+  const timer = setTimeout(() => p.kill(), STEP_LIMIT_MS)
   try {
-    return await Promise.race([p, limit])
+    const code = await p.exit
+    if (code === 'SIGKILL') throw new Error(`${what} took longer than ${STEP_LIMIT_MS / 1000} s and was killed:\n      ${tail(p.output())}`)
+    return { code, output: p.output() }
   } finally {
     clearTimeout(timer)
   }
@@ -71,14 +74,14 @@ const tail = (text: string) => text.trim().split('\n').slice(-6).join('\n      '
 async function finishAndCheck(serve: ServeProcess, setup: Setup, stateDir: string, seed: unknown): Promise<string[]> {
   const problems: string[] = []
   const env = runnerEnv(serve, setup)
-  const rerun = await withLimit('rerun', runCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env }), () => {})
+  const rerun = await runBounded('rerun', runArgs(setup, stateDir), env)
   await writeFile(join(stateDir, 'rerun.log'), rerun.output)
   if (rerun.code !== 0) problems.push(`rerun exited ${rerun.code} (${join(stateDir, 'rerun.log')}):\n      ${tail(rerun.output)}`)
   for (const file of (await readdir(join(stateDir, 'runs')).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))) {
     const lines = (await readFile(join(stateDir, 'runs', file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
     for (const u of ungatedSwitches(lines)) problems.push(`TTL gate (${file}): ${u}`)
   }
-  const rb = await withLimit('rollback', runCli(CLI, rollbackArgs(stateDir), { cwd: ROOT, env }), () => {})
+  const rb = await runBounded('rollback', rollbackArgs(stateDir), env)
   await writeFile(join(stateDir, 'rollback.log'), rb.output)
   if (rb.code !== 0) problems.push(`rollback exited ${rb.code} (${join(stateDir, 'rollback.log')}):\n      ${tail(rb.output)}`)
   const diff = differences(await serve.dump(), seed)
