@@ -60,26 +60,27 @@ export function splitBatches(changes: KeyedChange[]): KeyedChange[][] {
 }
 
 /**
- * Gaps between GetChange polls: a change usually takes about a minute to be INSYNC, so polling
- * every 2 s spent some 30 calls per batch and ran into Route 53's 5 requests per second; backing
- * off to 30 s (the SDK waiter's own pace) needs about 6 and finds INSYNC at most 30 s late.
+ * Waits before each GetChange poll: a change takes up to about a minute to be INSYNC (and is
+ * never INSYNC at once), so the first poll comes after 10 s, then 20 s, then every 30 s (the SDK
+ * waiter's own pace): 3 polls for a one-minute change, where polling every 2 s spent some 30 per
+ * batch and ran into Route 53's 5 requests per second. INSYNC is seen at most 30 s late.
  */
-export const INSYNC_POLL_MS = [2000, 4000, 8000, 16000, 30000] as const
+export const INSYNC_POLL_MS = [10_000, 20_000, 30_000] as const
 /** How long a batch waits for an earlier change of its zone (PriorRequestNotComplete), and how often it tries again. */
 export const PRIOR_CHANGE_PATIENCE_MS = 10 * 60_000
 export const PRIOR_CHANGE_RETRY_MS = 30_000
 
-/** Poll GetChange (2 s, 4 s, ... up to every 30 s; virtual in the sandbox) until INSYNC; returns the time it was seen. */
+/** Poll GetChange after 10 s, 20 s, then every 30 s (virtual in the sandbox) until INSYNC; returns the time it was seen. */
 export async function waitInsync(ctx: ApplyContext, stepType: string, changeId: string, maxWaitMs = 30 * 60_000): Promise<number> {
   const started = ctx.clock.now()
   for (let poll = 0; ; poll++) {
+    await ctx.wait(INSYNC_POLL_MS[Math.min(poll, INSYNC_POLL_MS.length - 1)], 'Route 53 change INSYNC')
     const res = await ctx.aws.route53.getChange({ Id: changeId })
     if (res.ChangeInfo?.Status === 'INSYNC') return ctx.clock.now()
     if (ctx.clock.now() - started >= maxWaitMs) {
       throw new InsyncTimeout(stepType, 'apply', `change ${changeId} still ${res.ChangeInfo?.Status} after ${Math.round(maxWaitMs / 60000)} min`,
         'The change was submitted and will still take effect; check it with `aws route53 get-change`, then run again (the step is idempotent)')
     }
-    await ctx.wait(INSYNC_POLL_MS[Math.min(poll, INSYNC_POLL_MS.length - 1)], 'Route 53 change INSYNC')
   }
 }
 
