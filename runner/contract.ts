@@ -97,6 +97,12 @@ export interface ApplyContext extends StepContext {
    * changed. Items not reported are treated as "may have changed" by the engine.
    */
   applied(keys: string[]): Promise<void>
+  /**
+   * Declare intermediate states the step is about to set (e.g. a weighted stage), durable before
+   * it returns; call it before the mutating call. A rollback then treats an item found in one of
+   * them as left by the run, not as drift, so a run killed between stages rolls back cleanly.
+   */
+  intermediate(states: Array<{ key: string; state: ItemState }>): Promise<void>
   /** Journal a fact for later steps of this run (durable before it returns). */
   fact(kind: string, data: Record<string, unknown>): Promise<void>
   /** Ask a person (granted at once with `--yes`; refused when a prompt is impossible). */

@@ -150,31 +150,10 @@ async function applyStages(ctx: ApplyContext, p: Route53RecordsParams, zoneId: s
     }
     if (targets.length === 0) continue
     ctx.log(`weighted shift ${w.from} -> ${w.to}: stage ${stage}%`)
-    try {
-      await writeAndVerify(ctx, 'apply', zoneId, targets)
-      if (w.gate && i < w.stages.length - 1) await checkGate(ctx, TYPE, w.gate, stage)
-    } catch (e) {
-      await putBackWeights(ctx, zoneId, changes, e).catch((restoreError) => {
-        // The engine's rollback still runs; it will show the drift and the way past it.
-        ctx.log(`putting the original weights back failed too: ${restoreError instanceof Error ? restoreError.message : String(restoreError)}`)
-      })
-      throw e
-    }
+    // Journaled first: a failed gate or a crash leaves the records at a stage the rollback knows.
+    await ctx.intermediate(targets.map((t) => ({ key: t.key, state: t.after })))
+    await writeAndVerify(ctx, 'apply', zoneId, targets)
+    if (w.gate && i < w.stages.length - 1) await checkGate(ctx, TYPE, w.gate, stage)
   }
-}
-
-/**
- * After a failed stage the records hold an intermediate stage, which is neither the journaled
- * before- nor after-state, so the engine's drift check would stop its rollback. Put the
- * before-states back here; the engine then finds the items already restored.
- */
-async function putBackWeights(ctx: ApplyContext, zoneId: string, changes: Change[], cause: unknown): Promise<void> {
-  const now = new Map((await listRecordSets(ctx, zoneId)).map((rs) => [recordKey(zoneId, rs), rs]))
-  const targets = changes
-    .filter((c) => !sameState(now.get(c.key) ?? null, c.before))
-    .map((c) => ({ key: c.key, before: now.get(c.key) ?? null, after: c.before as RecordState | null }))
-  if (targets.length === 0) return
-  ctx.log(`weighted shift failed (${cause instanceof Error ? cause.message : String(cause)}); putting the original weights back`)
-  await writeAndVerify(ctx, 'restore', zoneId, targets)
 }
 

@@ -27,7 +27,7 @@ describe('route53.records weighted mode against the sandbox', () => {
   const weights = () =>
     Object.fromEntries(s.sb.core.estate.route53.zones[0].RecordSets.filter((r) => r.Name === 'www.example.com.').map((r) => [r.SetIdentifier, r.Weight]))
 
-  it('a gate that fails after the 50% stage ends with the original weights', async () => {
+  it('a gate that fails after the 50% stage leaves a journaled stage, which the restore puts back to the original weights', async () => {
     const initial = s.sb.dump()
     const seen: Record<string, number | undefined>[] = []
     // Healthy for the two checks after the 10% stage, then 500.
@@ -45,14 +45,16 @@ describe('route53.records weighted mode against the sandbox', () => {
     expect(error).toBeInstanceOf(WeightedGateFailed)
     expect((error as Error).message).toContain('after the 50% stage')
     expect(seen).toEqual([{ ecs: 90, eks: 10 }, { ecs: 90, eks: 10 }, { ecs: 50, eks: 50 }])
-    // Both stages were reported applied, then the step put the original weights back itself, so
-    // the engine's rollback finds every item already at its before-state (no drift).
-    expect(h.applied).toHaveLength(3)
+    // Both stages were declared (journaled) before their batch and reported applied after it; the
+    // records stay at the 50% stage, which the engine's rollback accepts as set by the run.
+    expect(h.intermediates.map((i) => [i.key.split(':').pop(), (i.state as { Weight: number }).Weight])).toEqual([['eks', 10], ['ecs', 90], ['eks', 50], ['ecs', 50]])
+    expect(h.applied).toHaveLength(2)
     for (const keys of h.applied) expect(keys.sort()).toEqual(['route53:Z0EXAMPLE0001:www.example.com.:CNAME:ecs', 'route53:Z0EXAMPLE0001:www.example.com.:CNAME:eks'])
-    expect(mutating(s, m).map((c) => c.operation)).toEqual(['ChangeResourceRecordSets', 'ChangeResourceRecordSets', 'ChangeResourceRecordSets'])
-    expect(weights()).toEqual({ ecs: 100 })
+    expect(mutating(s, m).map((c) => c.operation)).toEqual(['ChangeResourceRecordSets', 'ChangeResourceRecordSets'])
+    expect(weights()).toEqual({ ecs: 50, eks: 50 })
     const rollback = await restoreStep(h, route53Records, plan.params, Object.fromEntries(plan.changes.map((c) => [c.key, c.before])))
-    expect(rollback).toHaveLength(0)
+    expect(rollback).toHaveLength(2)
+    expect(weights()).toEqual({ ecs: 100 })
     expect(s.sb.dump()).toEqual(initial)
   })
 
@@ -75,6 +77,7 @@ describe('route53.records weighted mode against the sandbox', () => {
     const initial = s.sb.dump()
     const run = await runStep(harness({ aws: s.aws, clock: s.sb.clock, approve: () => false }), route53Records, weighted({ approval: 'Go on?' }))
     expect(run.error).toBeInstanceOf(WeightedGateFailed)
+    expect(run.rolledBack).toBe(true)
     expect(s.sb.dump()).toEqual(initial)
   })
 })

@@ -3,7 +3,8 @@
  * (automatic after a failure, `playbook rollback`, and generated rollback playbooks).
  *
  * Per item, the current state decides: equal to the journaled before-state → already restored;
- * equal to the journaled after-state → restore it; anything else → drift: refuse (nothing of
+ * equal to a state the run set (its after-state, or an intermediate stage it journaled) → restore
+ * it; anything else → drift: refuse (nothing of
  * the step is written) unless `force`. Restoring writes `{key, before: current, after: journaled
  * before}` through the step type's `applyRestore`. `reverting` is journaled before the write and
  * `reverted` after, so a rollback killed midway and rerun finishes (restored items then compare
@@ -78,7 +79,7 @@ export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Reco
         unchanged.push(item.key)
         continue
       }
-      if (!sameState(now, item.after)) {
+      if (!item.afters.some((a) => sameState(now, a))) {
         emit({ kind: 'rollback-drift', step: target.step, key: item.key, expected: item.after, actual: now, forced: env.force })
         if (!env.force) {
           refused = true

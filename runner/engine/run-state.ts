@@ -6,7 +6,11 @@
 import type { Fact, ItemState } from '../contract.js'
 import type { BeginEntry, EndEntry, JournalEntry } from '../journal/entries.js'
 
-export type JournaledItem = { key: string; before: ItemState; after: ItemState; summary: string; applied: boolean }
+/**
+ * `after` is the state the step set last; `afters` every state the run declared it would set
+ * (intermediate stages included), any of which a rollback accepts as "as the run left it".
+ */
+export type JournaledItem = { key: string; before: ItemState; after: ItemState; afters: ItemState[]; summary: string; applied: boolean }
 
 export type JournaledStep = {
   step: string
@@ -57,11 +61,15 @@ export function foldRun(entries: readonly JournalEntry[]): RunState {
           key: e.key,
           before: prior ? prior.before : e.before,
           after: e.after,
+          afters: [...(prior?.afters ?? []), e.after],
           summary: e.summary,
           applied: prior?.applied ?? false,
         })
         break
       }
+      case 'stage':
+        stepOf(e.step).items.get(e.key)?.afters.push(e.state)
+        break
       case 'applied':
         for (const k of e.keys) {
           const it = stepOf(e.step).items.get(k)

@@ -44,6 +44,8 @@ export type BeginEntry = Base & {
 /** A step starts; `with` is kept so a rollback needs only the journal, not the playbook. */
 export type StepEntry = Base & { t: 'step'; step: string; type: string; with: Record<string, unknown> }
 export type ItemEntry = Base & { t: 'item'; step: string; key: string; before: ItemState; after: ItemState; summary: string }
+/** An intermediate state a step is about to set (a weighted stage), durable before the call that sets it. */
+export type StageEntry = Base & { t: 'stage'; step: string; key: string; state: ItemState }
 export type AppliedEntry = Base & { t: 'applied'; step: string; keys: string[] }
 export type FailedEntry = Base & { t: 'failed'; step: string; phase: string; error: string }
 export type SkippedEntry = Base & { t: 'skipped'; step: string; reason: string }
@@ -60,6 +62,7 @@ export type JournalEntry =
   | BeginEntry
   | StepEntry
   | ItemEntry
+  | StageEntry
   | AppliedEntry
   | FailedEntry
   | SkippedEntry

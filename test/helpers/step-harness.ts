@@ -26,6 +26,8 @@ export type Harness = {
   ctx: ApplyContext
   /** One entry per `ctx.applied` call. */
   applied: string[][]
+  /** Intermediate states declared with `ctx.intermediate`, in order. */
+  intermediates: Array<{ key: string; state: unknown }>
   facts: Fact[]
   waits: { ms: number; reason: string }[]
   logs: string[]
@@ -36,7 +38,7 @@ const missing = (what: string) =>
   new Proxy({}, { get: (_t, prop) => { if (prop === 'then') return undefined; throw new Error(`harness: no ${what} client given (used ${String(prop)})`) } })
 
 export function harness(o: HarnessOptions): Harness {
-  const h: Harness = { applied: [], facts: [...(o.facts ?? [])], waits: [], logs: [], approvals: [], ctx: undefined as never }
+  const h: Harness = { applied: [], intermediates: [], facts: [...(o.facts ?? [])], waits: [], logs: [], approvals: [], ctx: undefined as never }
   const options: RunOptions = { force: false, skipTtlWait: false, yes: false, ...o.options }
   const stepId = o.stepId ?? 'step'
   h.ctx = {
@@ -50,6 +52,7 @@ export function harness(o: HarnessOptions): Harness {
     facts: (kind) => h.facts.filter((f) => f.kind === kind),
     log: (m) => void h.logs.push(m),
     applied: async (keys) => void h.applied.push([...keys]),
+    intermediate: async (states) => void h.intermediates.push(...structuredClone(states)),
     fact: async (kind, data) => void h.facts.push({ kind, step: stepId, data: structuredClone(data) }),
     approve: async (q) => {
       h.approvals.push(q)
