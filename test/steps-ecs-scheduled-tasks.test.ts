@@ -31,6 +31,16 @@ describe('ecs.scheduled-tasks against the sandbox', () => {
     expect(plan.changes.every((c) => (c.after as { State: string }).State === 'DISABLED')).toBe(true)
   })
 
+  it('observes a cluster in one ListRuleNamesByTarget page and one DescribeRule per rule, no ListTargetsByRule', async () => {
+    const m = s.mark()
+    const plan = await planStep(harness({ aws: s.readOnly, clock: s.sb.clock }), ecsScheduledTasks, { action: 'disable', cluster: PROD })
+    const count: Record<string, number> = {}
+    for (const c of s.since(m).filter((c) => c.service === 'events')) count[c.operation] = (count[c.operation] ?? 0) + 1
+    expect(count).toEqual({ ListRuleNamesByTarget: 1, DescribeRule: 2 })
+    // The SQS-target rule never comes back for the cluster ARN, so it is never an item.
+    expect(Object.keys(plan.observed)).not.toContain('events-rule:default:prod-audit-to-sqs')
+  })
+
   it('disables by cluster, journals when, keeps every schedule field, reruns idle and restores byte for byte', async () => {
     const initial = s.sb.dump()
     const initialStored = stored()

@@ -26,7 +26,14 @@ export async function readRule(ctx: StepContext, bus: string, name: string): Pro
   }
 }
 
-/** Names of the rules on `bus` with an ECS target (EcsParameters) on `clusterArn`. */
+/**
+ * Names of the rules on `bus` with an ECS target on `clusterArn`, from ListRuleNamesByTarget
+ * alone. It returns the rules with a target whose Arn is the cluster ARN, and EventBridge only
+ * accepts a cluster ARN as the Arn of an ECS target (one that runs a task, with EcsParameters),
+ * so no ListTargetsByRule is needed to tell them apart. A rule that reaches the cluster some
+ * other way (an SQS queue, a Lambda) has another target ARN and is not listed. Targets are not
+ * part of the item state: the step only enables and disables rules, never touches targets.
+ */
 export async function ecsRulesOf(ctx: StepContext, bus: string, clusterArn: string): Promise<string[]> {
   const names: string[] = []
   let NextToken: string | undefined
@@ -35,16 +42,5 @@ export async function ecsRulesOf(ctx: StepContext, bus: string, clusterArn: stri
     names.push(...(page.RuleNames ?? []))
     NextToken = page.NextToken
   } while (NextToken)
-  const out: string[] = []
-  for (const name of names) {
-    let token: string | undefined
-    let ecs = false
-    do {
-      const page = await ctx.aws.eventbridge.listTargetsByRule({ Rule: name, EventBusName: bus, NextToken: token })
-      ecs ||= (page.Targets ?? []).some((t) => t.Arn === clusterArn && t.EcsParameters)
-      token = page.NextToken
-    } while (token && !ecs)
-    if (ecs) out.push(name)
-  }
-  return out
+  return names
 }
