@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { route53Ttl } from '../steps/route53-ttl.js'
-import { INSYNC_POLL_MS, PRIOR_CHANGE_RETRY_MS } from '../steps/route53/batch.js'
+import { PRIOR_CHANGE_RETRY_MS } from '../steps/route53/batch.js'
 import { awsSandbox, mutating, type AwsSandbox } from './helpers/aws-sandbox.js'
 import { harness, runStep } from './helpers/step-harness.js'
 
@@ -28,15 +28,15 @@ describe('Route 53 batches after a crash and under the rate limit', () => {
     expect(s.sb.core.estate.route53.zones[0].RecordSets.find((r) => r.Name === 'orders.example.com.')?.TTL).toBe(60)
   })
 
-  it('polls GetChange with back-off: a one-minute change takes 3 polls', async () => {
+  it('polls GetChange every few seconds: a one-minute change takes 7 polls, none throttled', async () => {
     s = await awsSandbox()
     const m = s.mark()
     const h = harness({ aws: s.aws, clock: s.sb.clock })
     const run = await runStep(h, route53Ttl, params)
     expect(run.error).toBeUndefined()
     const polls = s.since(m).filter((c) => c.operation === 'GetChange')
-    expect(polls).toHaveLength(3)
+    expect(polls).toHaveLength(7)
     expect(polls.every((c) => !c.fault)).toBe(true)
-    expect(h.waits.map((w) => w.ms)).toEqual([...INSYNC_POLL_MS])
+    expect(h.waits.map((w) => w.ms)).toEqual([5_000, 5_000, 10_000, 10_000, 10_000, 10_000, 10_000])
   })
 })

@@ -33,7 +33,7 @@ describe('route53.ttl against the sandbox', () => {
     const writes = mutating(s, m)
     expect(writes.map((c) => c.operation)).toEqual(['ChangeResourceRecordSets'])
     expect(appliedKeys(h).sort()).toEqual(run.changes.map((c) => c.key).sort())
-    expect(h.waits.every((w) => w.ms <= 30_000 && w.reason === 'Route 53 change INSYNC')).toBe(true)
+    expect(h.waits.every((w) => w.ms <= 10_000 && w.reason === 'Route 53 change INSYNC')).toBe(true)
     expect(h.waits.length).toBeGreaterThan(0)
     expect(h.facts).toHaveLength(3)
     for (const f of h.facts) {
