@@ -24,6 +24,12 @@ export class ReadBackMismatch extends StepError {}
 
 /** Zone size seen by observe, for the plan's threshold note (best effort: notes stay pure). */
 const zoneOf = new WeakMap<Observed, ZoneInfo>()
+/**
+ * The zone each observed record state was listed from. Changes carry those same objects as
+ * `before`, so apply finds the zone size observe already had without reading the zone again
+ * (diff stays pure; a change with no observed before falls back to GetHostedZone).
+ */
+const zoneOfState = new WeakMap<object, ZoneInfo>()
 
 export const route53Records: StepType<Route53RecordsParams> = {
   type: TYPE,
@@ -48,6 +54,7 @@ export const route53Records: StepType<Route53RecordsParams> = {
       }
     }
     zoneOf.set(out, zone)
+    for (const state of Object.values(out)) if (state) zoneOfState.set(state, zone)
     return out
   },
 
@@ -78,7 +85,8 @@ export const route53Records: StepType<Route53RecordsParams> = {
   async apply(ctx: ApplyContext, p: Route53RecordsParams, changes: Change[]): Promise<void> {
     if (changes.length === 0) return
     const zoneId = parseKey(changes[0].key).zoneId
-    const zone = await resolveZone(ctx, TYPE, zoneId)
+    const seen = changes.map((c) => (c.before ? zoneOfState.get(c.before) : undefined)).find((z) => z?.id === zoneId)
+    const zone = seen ?? (await resolveZone(ctx, TYPE, zoneId))
     const share = changedSets(changes) / Math.max(1, zone.recordSetCount)
     if (share > p.maxShare && !ctx.options.force) {
       throw new ShareThresholdExceeded(TYPE, 'apply', `${changedSets(changes)} of ${zone.recordSetCount} record sets of ${zone.name} (${Math.round(share * 100)}%) would change, more than maxShare ${p.maxShare}`,

@@ -82,6 +82,16 @@ describe('route53.records against the sandbox', () => {
     expect(Date.parse(change.at)).toBeGreaterThanOrEqual(notBefore)
   })
 
+  it('reads the zone once per run: apply reuses the zone size observe listed (no GetHostedZone)', async () => {
+    const m = s.mark()
+    const run = await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, switchParams)
+    expect(run.error).toBeUndefined()
+    const count: Record<string, number> = {}
+    for (const c of s.since(m).filter((c) => c.operation !== 'GetChange')) count[c.operation] = (count[c.operation] ?? 0) + 1
+    // Observe: one zone lookup and one page; apply: one batch and one read-back page.
+    expect(count).toEqual({ ListHostedZonesByName: 1, ListResourceRecordSets: 2, ChangeResourceRecordSets: 1 })
+  })
+
   it('refuses to change more than maxShare of the zone without --force', async () => {
     const many = { zone: 'example.com', records: ['orders', 'inventory', 'api', 'status', 'docs', 'blog', 'cdn'].map((n) => ({ name: n, type: 'CNAME', values: [`${n}.new.example.net`] })) }
     const m = s.mark()
