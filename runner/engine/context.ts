@@ -62,7 +62,7 @@ export function applyContext(
   const own = {
     applied: onApplied,
     async intermediate(states: Array<{ key: string; state: unknown }>) {
-      for (const s of states) await rec.write({ t: 'stage', step: stepId, key: s.key, state: s.state })
+      await rec.writeMany(states.map((s) => ({ t: 'stage', step: stepId, key: s.key, state: s.state })))
     },
     async fact(kind: string, data: Record<string, unknown>) {
       await rec.write({ t: 'fact', step: stepId, kind, data })

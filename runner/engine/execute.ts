@@ -158,10 +158,11 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
       emit({ kind: 'step-skipped', step: step.id, reason: 'nothing to change' })
       return
     }
-    for (const c of changes) {
+    // One durable write for all before-states, still complete before apply is called.
+    await rec.writeMany(changes.map((c) => {
       const before = journaled?.has(c.key) ? journaled.get(c.key)!.before : c.before
-      await rec.write({ t: 'item', step: step.id, key: c.key, before, after: c.after, summary: c.summary })
-    }
+      return { t: 'item' as const, step: step.id, key: c.key, before, after: c.after, summary: c.summary }
+    }))
     await type.apply(actx, step.params, changes).catch((e) => {
       throw e instanceof StepFailed ? e : new StepFailed(step.id, signal.aborted ? phaseOf(signal.reason) : 'apply', e)
     })

@@ -15,6 +15,17 @@ export class Recorder {
   ) {}
 
   async write(entry: EntryInput): Promise<void> {
-    await this.journal.append(this.runId, { v: JOURNAL_VERSION, at: this.clock.now(), ...entry } as JournalEntry)
+    await this.journal.append(this.runId, this.stamp(entry))
+  }
+
+  /** Several entries, durable together when it resolves (one fsync where the journal can batch). */
+  async writeMany(entries: EntryInput[]): Promise<void> {
+    const stamped = entries.map((e) => this.stamp(e))
+    if (this.journal.appendMany) return this.journal.appendMany(this.runId, stamped)
+    for (const e of stamped) await this.journal.append(this.runId, e)
+  }
+
+  private stamp(entry: EntryInput): JournalEntry {
+    return { v: JOURNAL_VERSION, at: this.clock.now(), ...entry } as JournalEntry
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Append-only JSON-lines journal on disk: `<stateDir>/runs/<run-id>.jsonl`.
- * Each append opens the file for append, writes one line and fdatasyncs before resolving, so an
- * entry the engine has awaited survives a crash. A line torn by a crash mid-write is dropped on
+ * Each append opens the file for append, writes its line(s) in one write and fdatasyncs before
+ * resolving, so an entry the engine has awaited survives a crash; `appendMany` puts a batch of
+ * entries behind a single fdatasync. A line torn by a crash mid-write is dropped on
  * read, and the next append starts on a fresh line so it cannot be glued to the torn one.
  */
 import { open, readFile, readdir, mkdir } from 'node:fs/promises'
@@ -30,6 +31,11 @@ export class FileJournal implements Journal {
   }
 
   async append(runId: string, entry: JournalEntry): Promise<void> {
+    await this.appendMany(runId, [entry])
+  }
+
+  async appendMany(runId: string, entries: JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return
     const file = this.fileOf(runId)
     let prefix = ''
     if (!this.repaired.has(runId)) {
@@ -38,7 +44,7 @@ export class FileJournal implements Journal {
     }
     const fh = await open(file, 'a')
     try {
-      await fh.write(prefix + JSON.stringify(entry) + '\n')
+      await fh.write(prefix + entries.map((e) => JSON.stringify(e) + '\n').join(''))
       await fh.datasync()
     } finally {
       await fh.close()

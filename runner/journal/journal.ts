@@ -10,6 +10,13 @@ export interface Journal {
    * implementation has fsynced it). Entries are never rewritten.
    */
   append(runId: string, entry: JournalEntry): Promise<void>
+  /**
+   * Append several entries to run `runId` in order, as one write: when the promise resolves all
+   * of them are durable (one fsync for the lot). A crash before it resolves may keep any prefix
+   * of them, never a later entry without the earlier ones. Optional: a journal without it gets
+   * one `append` per entry (see Recorder.writeMany).
+   */
+  appendMany?(runId: string, entries: JournalEntry[]): Promise<void>
   /** Every entry of a run, in append order; a torn last line is dropped. Empty if unknown. */
   read(runId: string): Promise<JournalEntry[]>
   /** Run ids, oldest first (run ids sort by start time). */
@@ -21,8 +28,21 @@ export class MemoryJournal implements Journal {
   private readonly byRun = new Map<string, JournalEntry[]>()
   /** Every append in order, for tests that check write-ahead ordering. */
   readonly log: Array<{ runId: string; entry: JournalEntry }> = []
+  /** Durable writes so far: one per `append` and one per `appendMany`, as the file journal syncs. */
+  writes = 0
 
   async append(runId: string, entry: JournalEntry): Promise<void> {
+    this.writes += 1
+    this.push(runId, entry)
+  }
+
+  async appendMany(runId: string, entries: JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    this.writes += 1
+    for (const e of entries) this.push(runId, e)
+  }
+
+  private push(runId: string, entry: JournalEntry): void {
     const copy = structuredClone(entry)
     const list = this.byRun.get(runId) ?? []
     list.push(copy)
