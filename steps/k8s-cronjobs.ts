@@ -5,9 +5,13 @@
  * recent gap time is caught up once (or, with `catchUp: none`, not at all), and a time ECS already
  * ran never runs again. The gap and the times caught up or skipped are journaled as facts.
  *
- * Item state: `{suspend, startingDeadlineSeconds}` (null when absent). The deadline is changed
- * only while the controller acts and is back to its original value when the item is reported
- * applied. `status.lastScheduleTime` is written by the handover but is not part of the item state:
+ * Item state: `{suspend, startingDeadlineSeconds}` (null when absent), plus `handover` (the marker
+ * of steps/kube/handover-mark.ts) while a handover is unfinished. The temporary deadline and the
+ * marker are written in one patch, declared first as an intermediate state (so a rollback takes
+ * it as the run's own), and removed in one patch with the original deadline back before the item
+ * is reported applied. A CronJob observed with a marker is a change still to make: a rerun after a
+ * crash finishes the handover the marker describes; a rollback drops the marker and suspends.
+ * `status.lastScheduleTime` is written by the handover but is not part of the item state:
  * the controller moves it on its own, so it cannot be compared for drift, and rollback suspends the
  * CronJob, which makes it irrelevant until the next handover sets it again.
  */
@@ -15,7 +19,8 @@ import { z } from 'zod'
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeObject, KubeRef } from '../runner/clients/kube-types.js'
 import { sameState } from '../runner/canonical.js'
-import { planHandover, type Handover } from './kube/handover.js'
+import { planHandover, recordedHandover, type Handover } from './kube/handover.js'
+import { beginBody, markOf, specBody, type HandoverMark } from './kube/handover-mark.js'
 import { itemKey, refOfKey } from './kube/objects.js'
 import { StepError, messageOf } from './step-error.js'
 
@@ -40,7 +45,7 @@ export const k8sCronjobsParams = z
   .strict()
 
 export type K8sCronjobsParams = z.infer<typeof k8sCronjobsParams>
-export type CronJobState = { suspend: boolean; startingDeadlineSeconds: number | null }
+export type CronJobState = { suspend: boolean; startingDeadlineSeconds: number | null; handover?: HandoverMark }
 
 export class CronJobsNotFound extends StepError {}
 export class CronJobWriteFailed extends StepError {}
@@ -49,9 +54,15 @@ export class CatchUpNotStarted extends StepError {}
 const cronRef = (namespace: string, name: string): KubeRef => ({ apiVersion: 'batch/v1', kind: 'CronJob', namespace, name })
 const specOf = (cj: KubeObject) => (cj.spec ?? {}) as { suspend?: boolean; startingDeadlineSeconds?: number; schedule: string; timeZone?: string }
 
+/** Observed CronJobs by the state observe made of them, so apply needs no second read. */
+const objectOf = new WeakMap<object, KubeObject>()
+
 export function cronJobState(cj: KubeObject): CronJobState {
   const s = specOf(cj)
-  return { suspend: s.suspend === true, startingDeadlineSeconds: typeof s.startingDeadlineSeconds === 'number' ? s.startingDeadlineSeconds : null }
+  const mark = markOf(cj)
+  const state: CronJobState = { suspend: s.suspend === true, startingDeadlineSeconds: typeof s.startingDeadlineSeconds === 'number' ? s.startingDeadlineSeconds : null, ...(mark ? { handover: mark } : {}) }
+  objectOf.set(state, cj)
+  return state
 }
 
 /** The ECS job a CronJob takes over: `counterparts` first, then its annotation. */
@@ -140,9 +151,12 @@ export const k8sCronjobs: StepType<K8sCronjobsParams> = {
     for (const [key, state] of Object.entries(now)) {
       if (state === null) continue
       const before = state as CronJobState
-      const after: CronJobState = { ...before, suspend: p.action === 'suspend' }
+      // An unfinished handover counts as not done: its own deadline comes back, its marker goes.
+      const after: CronJobState = { suspend: p.action === 'suspend', startingDeadlineSeconds: before.handover ? before.handover.startingDeadlineSeconds : before.startingDeadlineSeconds }
       if (sameState(before, after)) continue
-      changes.push({ key, before, after, summary: `${p.action} CronJob ${refOfKey(key).namespace}/${refOfKey(key).name}` })
+      const { namespace, name } = refOfKey(key)
+      const what = before.handover && !after.suspend ? `finish the interrupted handover of CronJob` : `${p.action} CronJob`
+      changes.push({ key, before, after, summary: `${what} ${namespace}/${name}` })
     }
     return changes
   },
@@ -155,15 +169,19 @@ export const k8sCronjobs: StepType<K8sCronjobsParams> = {
       const cj = seen.find((o) => itemKey(cronRef(p.namespace, o.metadata.name)) === c.key)
       if (!cj) return []
       const disabledAt = disabledAtOf(ctx, p, cj)
+      const mark = (c.before as CronJobState | null)?.handover
+      if (mark) return [{ level: 'info' as const, message: `finishing: ${describeHandover(cj.metadata.name, markedHandover(p, cj, mark, disabledAt), disabledAt)}` }]
       const message = `if resumed now: ${describeHandover(cj.metadata.name, handoverOf(ctx, p, cj, at), disabledAt)}`
       return [{ level: disabledAt === null ? ('warn' as const) : ('info' as const), message: disabledAt === null ? `${message}; the time comes from the ECS step at run time, or give disabledAt` : message }]
     })
   },
 
   async apply(ctx: ApplyContext, p: K8sCronjobsParams, changes: Change[]): Promise<void> {
-    const resumes = changes.filter((c) => (c.after as CronJobState).suspend === false && (c.before as CronJobState | null)?.suspend !== false)
-    await writeStates(ctx, changes.filter((c) => !resumes.includes(c)), 'apply')
-    if (resumes.length > 0) await handOver(ctx, p, resumes)
+    const resuming = (c: Change) => (c.after as CronJobState).suspend === false
+    const unfinished = changes.filter((c) => resuming(c) && (c.before as CronJobState | null)?.handover !== undefined)
+    const resumes = changes.filter((c) => resuming(c) && !unfinished.includes(c) && (c.before as CronJobState | null)?.suspend !== false)
+    await writeStates(ctx, changes.filter((c) => !resumes.includes(c) && !unfinished.includes(c)), 'apply')
+    if (resumes.length > 0 || unfinished.length > 0) await handOver(ctx, p, resumes, unfinished)
   },
 
   applyRestore: (ctx, _p, changes) => writeStates(ctx, changes, 'restore'),
@@ -184,56 +202,92 @@ async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' 
   for (const c of changes) {
     if (c.after === null) continue // the step never creates or deletes CronJobs
     const s = c.after as CronJobState
-    await patch(ctx, phase, refOfKey(c.key), { spec: { suspend: s.suspend, startingDeadlineSeconds: s.startingDeadlineSeconds } })
+    const marked = (c.before as CronJobState | null)?.handover !== undefined
+    await patch(ctx, phase, refOfKey(c.key), specBody({ suspend: s.suspend, startingDeadlineSeconds: s.startingDeadlineSeconds }, marked))
     await ctx.applied([c.key])
   }
 }
 
-/** Mark, unsuspend with a temporary deadline, let the controller act, restore the deadline. */
-async function handOver(ctx: ApplyContext, p: K8sCronjobsParams, resumes: Change[]): Promise<void> {
+/** The handover a marker describes, as decided when it began. */
+function markedHandover(p: K8sCronjobsParams, cj: KubeObject, mark: HandoverMark, disabledAt: number | null): Handover {
+  const spec = specOf(cj)
+  const deadline = typeof spec.startingDeadlineSeconds === 'number' ? spec.startingDeadlineSeconds : 0
+  return recordedHandover(spec, disabledAt, Date.parse(mark.resumedAt), mark.catchUp === null ? null : Date.parse(mark.catchUp), p.catchUp, deadline)
+}
+
+type Pending = { change: Change; ref: KubeRef; cj: KubeObject; mark: HandoverMark; h: Handover }
+
+/** The CronJob observe read for this change, or a fresh read when there is none. */
+async function objectFor(ctx: ApplyContext, change: Change): Promise<KubeObject> {
+  const seen = change.before !== null && typeof change.before === 'object' ? objectOf.get(change.before) : undefined
+  const ref = refOfKey(change.key)
+  const cj = seen ?? (await ctx.kube.get(ref))
+  if (!cj) throw new CronJobsNotFound(TYPE, 'apply', `CronJob ${ref.namespace}/${ref.name} disappeared`, 'Deploy it again and rerun')
+  return cj
+}
+
+/**
+ * Begin the handover of `resumes` (declare the temporary state, mark, unsuspend with the temporary
+ * deadline and the marker), finish it for them and for `unfinished` (begun by a runner that died):
+ * let the controller start each caught-up time, journal the outcome, then put the original
+ * deadline back and drop the marker in one patch.
+ */
+async function handOver(ctx: ApplyContext, p: K8sCronjobsParams, resumes: Change[], unfinished: Change[]): Promise<void> {
   const now = ctx.clock.now()
-  const pending: Array<{ change: Change; ref: KubeRef; cj: KubeObject; h: Handover }> = []
+  const pending: Pending[] = []
   for (const change of resumes) {
-    const ref = refOfKey(change.key)
-    const cj = await ctx.kube.get(ref)
-    if (!cj) throw new CronJobsNotFound(TYPE, 'apply', `CronJob ${ref.namespace}/${ref.name} disappeared`, 'Deploy it again and rerun')
+    const cj = await objectFor(ctx, change)
     const h = handoverOf(ctx, p, cj, now)
+    const mark: HandoverMark = { startingDeadlineSeconds: (change.after as CronJobState).startingDeadlineSeconds, catchUp: h.catchUp === null ? null : iso(h.catchUp), resumedAt: iso(now) }
+    pending.push({ change, ref: refOfKey(change.key), cj, mark, h })
+  }
+  await ctx.intermediate(pending.map(({ change, mark, h }) => ({ key: change.key, state: { suspend: false, startingDeadlineSeconds: h.deadlineSeconds, handover: mark } })))
+  for (const { ref, mark, h } of pending) {
     if (h.markLastScheduleTime !== null) await patch(ctx, 'apply', ref, { status: { lastScheduleTime: iso(h.markLastScheduleTime).replace(/\.\d{3}Z$/, 'Z') } }, 'status')
-    await patch(ctx, 'apply', ref, { spec: { suspend: false, startingDeadlineSeconds: h.deadlineSeconds } })
-    pending.push({ change, ref, cj, h })
+    await patch(ctx, 'apply', ref, beginBody(mark, h.deadlineSeconds))
   }
+  const begun = pending.length
+  for (const change of unfinished) {
+    const cj = await objectFor(ctx, change)
+    const mark = (change.before as CronJobState).handover!
+    pending.push({ change, ref: refOfKey(change.key), cj, mark, h: markedHandover(p, cj, mark, disabledAtOf(ctx, p, cj)) })
+  }
+
   const started = new Set<string>()
+  const open = () => pending.filter(({ ref, mark }) => mark.catchUp !== null && !started.has(ref.name))
   const deadline = ctx.clock.now() + GRACE_S * 1000
-  for (;;) {
-    await ctx.wait(SYNC_MS, `letting the CronJob controller act on ${pending.length} resumed CronJob(s)`)
-    for (const { ref, h } of pending) {
-      if (h.catchUp === null || started.has(ref.name)) continue
-      const cj = await ctx.kube.get(ref)
-      const last = (cj?.status as { lastScheduleTime?: string } | undefined)?.lastScheduleTime
-      if (last && Date.parse(last) >= h.catchUp) started.add(ref.name)
+  // A handover begun now gives the controller a sync first; one found unfinished may be done already.
+  for (let round = 0; ; round++) {
+    if (begun > 0 || round > 0) await ctx.wait(SYNC_MS, `letting the CronJob controller act on ${pending.length} resumed CronJob(s)`)
+    if (open().length > 0) {
+      const listed = await ctx.kube.list('batch/v1', 'CronJob', { namespace: p.namespace, labelSelector: p.selector })
+      for (const { ref, mark } of open()) {
+        const last = (listed.find((o) => o.metadata.name === ref.name)?.status as { lastScheduleTime?: string } | undefined)?.lastScheduleTime
+        if (last && Date.parse(last) >= Date.parse(mark.catchUp!)) started.add(ref.name)
+      }
     }
-    if (pending.every(({ ref, h }) => h.catchUp === null || started.has(ref.name)) || ctx.clock.now() >= deadline) break
+    if (open().length === 0 || ctx.clock.now() >= deadline) break
   }
-  const late: string[] = []
-  for (const { change, ref, cj, h } of pending) {
-    if (h.catchUp !== null && !started.has(ref.name)) {
-      late.push(`${ref.name} (${iso(h.catchUp)})`)
-      continue // left for the rollback: suspended again with its original deadline
-    }
-    const original = (change.after as CronJobState).startingDeadlineSeconds
-    await patch(ctx, 'apply', ref, { spec: { startingDeadlineSeconds: original } })
-    await ctx.applied([change.key])
+  const late = open()
+  const recorded = ctx.facts('k8s.cronjob-resumed')
+  for (const { change, ref, cj, mark, h } of pending) {
+    if (late.some((l) => l.ref.name === ref.name)) continue // left for the rollback: suspended again with its original deadline
     const disabledAt = disabledAtOf(ctx, p, cj)
-    await ctx.fact('k8s.cronjob-resumed', {
-      namespace: ref.namespace, cronjob: ref.name, job: counterpartOf(p, cj) ?? null, schedule: specOf(cj).schedule,
-      timeZone: specOf(cj).timeZone ?? null, catchUp: p.catchUp, disabledAt: disabledAt === null ? null : iso(disabledAt),
-      resumedAt: iso(now), gap: h.gap.map(iso), gapCount: h.gapCount, caughtUp: h.catchUp === null ? null : iso(h.catchUp),
-      skipped: h.skipped.map(iso), ...(h.reason ? { reason: h.reason } : {}),
-    })
+    // Journaled before the deadline goes back, so a crash after that write loses no fact; once only.
+    if (!recorded.some((f) => f.data.namespace === ref.namespace && f.data.cronjob === ref.name && f.data.resumedAt === mark.resumedAt)) {
+      await ctx.fact('k8s.cronjob-resumed', {
+        namespace: ref.namespace, cronjob: ref.name, job: counterpartOf(p, cj) ?? null, schedule: specOf(cj).schedule,
+        timeZone: specOf(cj).timeZone ?? null, catchUp: p.catchUp, disabledAt: disabledAt === null ? null : iso(disabledAt),
+        resumedAt: mark.resumedAt, gap: h.gap.map(iso), gapCount: h.gapCount, caughtUp: mark.catchUp,
+        skipped: h.skipped.map(iso), ...(h.reason ? { reason: h.reason } : {}),
+      })
+    }
+    await patch(ctx, 'apply', ref, specBody({ startingDeadlineSeconds: mark.startingDeadlineSeconds }, true))
+    await ctx.applied([change.key])
     ctx.log(describeHandover(ref.name, h, disabledAt))
   }
   if (late.length > 0) {
-    throw new CatchUpNotStarted(TYPE, 'apply', `the CronJob controller did not start the caught-up run of ${late.join(', ')} within ${GRACE_S} s`,
-      'Check that the CronJob controller runs (kube-controller-manager) and rerun the step')
+    throw new CatchUpNotStarted(TYPE, 'apply', `the CronJob controller did not start the caught-up run of ${late.map(({ ref, mark }) => `${ref.name} (${mark.catchUp})`).join(', ')} within ${GRACE_S} s`,
+      'Check that the CronJob controller runs (kube-controller-manager) and rerun the step: it finishes the handover the CronJob\'s marker describes')
   }
 }

@@ -95,3 +95,21 @@ export function planHandover(cj: CronJobView, disabledAt: number | null, catchUp
 function skipDeadline(last: number, now: number): number {
   return Math.max(0, Math.floor((now - last) / 1000) - 1)
 }
+
+/**
+ * A handover as it was decided at `resumedAt`, rebuilt from the catch-up time its marker recorded
+ * (a rerun finishing a handover a dead runner began): the same gap, the same time caught up, and
+ * every other gap time skipped.
+ */
+export function recordedHandover(
+  cj: Pick<CronJobView, 'schedule' | 'timeZone'>,
+  disabledAt: number | null,
+  resumedAt: number,
+  catchUp: number | null,
+  policy: 'gap' | 'none',
+  deadlineSeconds: number,
+): Handover {
+  const { times: gap, count: gapCount } = disabledAt === null ? { times: [], count: 0 } : scheduledBetween(cj, disabledAt, resumedAt)
+  const reason = disabledAt === null ? 'no ECS disable time is known' : catchUp !== null || gap.length === 0 ? undefined : policy === 'none' ? 'catchUp is none' : 'Kubernetes already ran it'
+  return { gap, gapCount, catchUp, skipped: gap.filter((t) => t !== catchUp), markLastScheduleTime: null, deadlineSeconds, ...(reason ? { reason } : {}) }
+}
