@@ -2,6 +2,11 @@
  * Waiting for applied workloads the way `kubectl rollout status` does, polling on the context's
  * clock (virtual in the sandbox), then for their Services to have ready endpoints where the
  * cluster shows Endpoints objects.
+ *
+ * Polls back off: the first check is immediate, then after `interval`, and each later wait
+ * doubles up to {@link MAX_POLL_MS} (or `interval` when that is longer). A rollout takes tens of
+ * seconds (pods scheduled, images pulled, readiness probes passed), so polling every few seconds
+ * for its whole length mostly reads "not yet". A workload seen rolled out is not read again.
  */
 import type { ApplyContext } from '../../runner/contract.js'
 import type { KubeRef } from '../../runner/clients/kube-types.js'
@@ -25,33 +30,48 @@ export class RolloutTimedOut extends StepError {
 
 export type WaitTargets = { workloads: KubeRef[]; services: KubeRef[] }
 
+/** Longest wait between two polls, unless `interval` asks for longer. */
+export const MAX_POLL_MS = 30_000
+
 export async function waitUntilReady(ctx: ApplyContext, targets: WaitTargets, timeoutMs: number, intervalMs: number): Promise<void> {
   const deadline = ctx.clock.now() + timeoutMs
+  const pending = { workloads: [...targets.workloads], services: targets.services }
+  let pause = intervalMs
   for (;;) {
-    const waiting = await notReady(ctx, targets)
+    const waiting = await notReady(ctx, pending)
     if (waiting.length === 0) return
     const left = deadline - ctx.clock.now()
     if (left <= 0) throw new RolloutTimedOut(timeoutMs, waiting)
-    await ctx.wait(Math.min(intervalMs, left), `rollout: ${waiting.length} not ready (${waiting[0]})`)
+    await ctx.wait(Math.min(pause, left), `rollout: ${waiting.length} not ready (${waiting[0]})`)
+    pause = Math.min(pause * 2, Math.max(intervalMs, MAX_POLL_MS))
   }
 }
 
-/** What is not ready yet, one line each; throws when a rollout has failed for good. */
-async function notReady(ctx: ApplyContext, targets: WaitTargets): Promise<string[]> {
+/**
+ * What is not ready yet, one line each; throws when a rollout has failed for good. Workloads
+ * found rolled out are dropped from `pending.workloads`.
+ */
+async function notReady(ctx: ApplyContext, pending: WaitTargets): Promise<string[]> {
   const waiting: string[] = []
-  for (const ref of targets.workloads) {
+  const still: KubeRef[] = []
+  for (const ref of pending.workloads) {
     const obj = await ctx.kube.get(ref)
     if (!obj) {
       waiting.push(`${describeRef(ref)}: not found`)
+      still.push(ref)
       continue
     }
     const r = rolloutStatus(obj)
     const conditions = conditionSummary(obj)
     if (r.state === 'failed') throw new RolloutFailed(describeRef(ref), conditions ? `${r.message} [${conditions}]` : r.message)
-    if (r.state === 'waiting') waiting.push(`${describeRef(ref)}: ${r.message}${conditions ? ` [${conditions}]` : ''}`)
+    if (r.state === 'waiting') {
+      waiting.push(`${describeRef(ref)}: ${r.message}${conditions ? ` [${conditions}]` : ''}`)
+      still.push(ref)
+    }
   }
+  pending.workloads = still
   if (waiting.length > 0) return waiting
-  for (const svc of targets.services) {
+  for (const svc of pending.services) {
     // A cluster without Endpoints objects for this Service gives nothing to observe: not a wait.
     const ep = await ctx.kube.get({ apiVersion: 'v1', kind: 'Endpoints', namespace: svc.namespace, name: svc.name })
     if (ep && !endpointsReady(ep)) waiting.push(`${describeRef(svc)}: no ready endpoints`)
