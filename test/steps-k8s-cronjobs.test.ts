@@ -56,9 +56,17 @@ describe('k8s.cronjobs handover on the sandbox cron ledger', () => {
     )
 
     const h = w.h(facts)
+    const runFrom = w.sb.calls().length
     const run = await runStep(h, k8sCronjobs, params)
     expect(run.error).toBeUndefined()
     expect(launches(w, 'prod-orders-hourly-report', 'kubernetes')).toEqual([T('03:00')])
+    // Budget: one LIST to observe, one per controller sync waited for, no GET; each CronJob patched
+    // twice (begin with the marker, end without it), and the temporary states declared first.
+    const runCalls = w.sb.calls().slice(runFrom).map((c) => `${c.service} ${c.operation}`)
+    expect(runCalls.filter((c) => c.startsWith('kubernetes get'))).toEqual([])
+    expect(runCalls.filter((c) => c === 'kubernetes list cronjobs')).toHaveLength(1 + h.waits.length)
+    expect(runCalls.filter((c) => c === 'kubernetes patch cronjobs')).toHaveLength(8)
+    expect(h.intermediates.map((i) => i.key).sort()).toEqual(run.changes.map((c) => c.key).sort())
     const resumed = h.facts.filter((f) => f.kind === 'k8s.cronjob-resumed')
     const hourly = resumed.find((f) => f.data.cronjob === 'orders-hourly-report')!.data
     expect(hourly).toMatchObject({ job: 'prod-orders-hourly-report', gap: [T('03:00')], caughtUp: T('03:00'), skipped: [], disabledAt: T('02:30') })
