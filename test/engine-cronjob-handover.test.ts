@@ -7,10 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { referenceEstate } from '../fixtures/generate.js'
-import type { Journal } from '../runner/journal/journal.js'
 import type { JournalEntry } from '../runner/journal/entries.js'
 import type { FileJournal } from '../runner/journal/file.js'
 import type { LedgerEntry } from '../sandbox/estate.js'
+import { dyingJournal } from './helpers/dying-journal.js'
 import { entriesOf, openWorld, rollbackLast, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
@@ -21,22 +21,6 @@ afterEach(async () => {
 
 const STEP = 'resume-cronjobs'
 const NAMES = ['inventory-sync', 'orders-cleanup', 'orders-hourly-report', 'website-sitemap']
-
-/** Passes entries on until `dies(entry)`; from then on nothing reaches the disk. */
-function dyingJournal(inner: Journal, dies: (e: JournalEntry) => boolean): Journal {
-  let dead = false
-  return {
-    async append(runId, entry) {
-      if (dead || dies(entry)) {
-        dead = true
-        throw new Error('the process died here')
-      }
-      await inner.append(runId, entry)
-    },
-    read: (runId) => inner.read(runId),
-    runs: () => inner.runs(),
-  }
-}
 
 /** The reference estate three minutes before the hour: 02:00 falls in the gap and is caught up. */
 async function crashedRun(dies: (e: JournalEntry) => boolean): Promise<{ world: World; seed: unknown }> {

@@ -5,9 +5,9 @@
  * the cron handover would run without them.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Journal } from '../runner/journal/journal.js'
 import type { JournalEntry } from '../runner/journal/entries.js'
 import type { FileJournal } from '../runner/journal/file.js'
+import { dyingJournal } from './helpers/dying-journal.js'
 import { entriesOf, openWorld, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
@@ -15,24 +15,6 @@ afterEach(async () => {
   await w?.stop()
   w = undefined
 })
-
-class ProcessDied extends Error {}
-
-/** Passes entries to `inner` until `dies(entry)`; from then on nothing more reaches the disk. */
-function dyingJournal(inner: Journal, dies: (e: JournalEntry) => boolean): Journal {
-  let dead = false
-  return {
-    async append(runId, entry) {
-      if (dead || dies(entry)) {
-        dead = true
-        throw new ProcessDied('the process died here')
-      }
-      await inner.append(runId, entry)
-    },
-    read: (runId) => inner.read(runId),
-    runs: () => inner.runs(),
-  }
-}
 
 async function crashThenResume(world: World, dies: (e: JournalEntry) => boolean) {
   const real = world.journal

@@ -5,7 +5,7 @@
  * whether the shift failed its gate or the process died.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Journal } from '../runner/journal/journal.js'
+import { dyingJournal } from './helpers/dying-journal.js'
 import type { FileJournal } from '../runner/journal/file.js'
 import { openWorld, rollbackLast, runReference, type World } from './helpers/reference-run.js'
 
@@ -37,17 +37,8 @@ describe('weighted stages and rollback', () => {
     const seed = w.sb.dump()
     const real = w.journal
     let stages = 0
-    const dying: Journal = {
-      // The process dies as the third stage declaration is written: stage 10% is live, 50% never sent.
-      append: async (runId, entry) => {
-        if (entry.t === 'stage' && ++stages === 3) throw new Error('the process died here')
-        if (stages >= 3) throw new Error('dead')
-        await real.append(runId, entry)
-      },
-      read: (id) => real.read(id),
-      runs: () => real.runs(),
-    }
-    w.journal = dying as FileJournal
+    // The process dies as the third stage declaration is written: stage 10% is live, 50% never sent.
+    w.journal = dyingJournal(real, (e) => e.t === 'stage' && ++stages === 3) as FileJournal
     await runReference(w, 'prod').catch(() => undefined)
     w.journal = real
     expect(wwwWeights(w)).toEqual({ ecs: 90, eks: 10 })
