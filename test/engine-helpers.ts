@@ -3,7 +3,7 @@ import type { EngineEvent } from '../runner/events.js'
 import { createTestWorlds } from '../runner/clients/test-worlds.js'
 import { MemoryJournal } from '../runner/journal/journal.js'
 import type { Journal } from '../runner/journal/journal.js'
-import type { EngineDeps, Playbook, ResolvedStep } from '../runner/engine/types.js'
+import type { ClientFactories, EngineDeps, Playbook, ResolvedStep } from '../runner/engine/types.js'
 import { stepTypes } from '../steps/index.js'
 
 export function virtualClock(start = Date.UTC(2026, 2, 2, 1, 45)): Clock & { slept: number[] } {
@@ -45,4 +45,17 @@ export function deps(more: Partial<EngineDeps> & { journal?: Journal } = {}): En
     events,
   }
   return d
+}
+
+/** Test worlds that call `onWrite(key)` just before each world write (to check write-ahead order). */
+export function watchedWorlds(onWrite: (key: string) => void): NonNullable<ClientFactories['testWorlds']> {
+  return (o) => {
+    const worlds = createTestWorlds(o)
+    return {
+      open(ref) {
+        const w = worlds.open(ref)
+        return { ...w, read: w.read, checkpoint: w.checkpoint, set: (k: string, v: unknown) => (onWrite(k), w.set(k, v)) }
+      },
+    }
+  }
 }

@@ -10,7 +10,7 @@ import { Recorder } from '../runner/engine/recorder.js'
 import { FileJournal } from '../runner/journal/file.js'
 import { MemoryJournal } from '../runner/journal/journal.js'
 import type { JournalEntry } from '../runner/journal/entries.js'
-import { deps, playbook, step, virtualClock } from './engine-helpers.js'
+import { deps, playbook, step, virtualClock, watchedWorlds } from './engine-helpers.js'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -45,17 +45,7 @@ describe('engine journal writes', () => {
     const logAtWrite: number[] = []
     const d = deps({
       journal,
-      clients: {
-        testWorlds: (o) => {
-          const worlds = createTestWorlds(o)
-          return {
-            open(ref) {
-              const w = worlds.open(ref)
-              return { ...w, read: w.read, checkpoint: w.checkpoint, set: (k: string, v: unknown) => (logAtWrite.push(journal.log.length), w.set(k, v)) }
-            },
-          }
-        },
-      },
+      clients: { testWorlds: watchedWorlds(() => logAtWrite.push(journal.log.length)) },
     })
     const r = await run(playbook([step('three', 'mem:batch', { a: 10, b: 20, c: 30 })]), d)
     expect(r.status).toBe('done')

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createTestWorlds, registerMemoryWorld } from '../runner/clients/test-worlds.js'
+import { registerMemoryWorld } from '../runner/clients/test-worlds.js'
 import { MemoryJournal } from '../runner/journal/journal.js'
 import type { Journal } from '../runner/journal/journal.js'
 import type { JournalEntry } from '../runner/journal/entries.js'
 import { run } from '../runner/engine/execute.js'
 import { rollback } from '../runner/engine/rollback.js'
-import { deps, playbook, step } from './engine-helpers.js'
+import { deps, playbook, step, watchedWorlds } from './engine-helpers.js'
 
 const initial = { a: 1, b: 2, c: 3 }
 
@@ -50,17 +50,7 @@ describe('run', () => {
     // Record world writes in the same order log, through a wrapping world factory.
     const d = deps({
       journal,
-      clients: {
-        testWorlds: (o) => {
-          const worlds = createTestWorlds(o)
-          return {
-            open(ref) {
-              const w = worlds.open(ref)
-              return { ...w, read: w.read, checkpoint: w.checkpoint, set: (k: string, v: unknown) => (order.push(`write:${k}`), w.set(k, v)) }
-            },
-          }
-        },
-      },
+      clients: { testWorlds: watchedWorlds((k) => order.push(`write:${k}`)) },
     })
     await run(playbook([step('two', 'mem:order', { b: 20, x: 'new' })]), d)
     expect(order).toEqual(['begin', 'step', 'item:b', 'item:x', 'write:b', 'applied', 'write:x', 'applied', 'done', 'end'])
