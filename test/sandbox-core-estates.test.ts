@@ -11,7 +11,7 @@ describe('estates', () => {
 
   it('the reference estate has the documented prod and test resources', () => {
     const e = referenceEstate()
-    expect([e.account, e.region, e.now]).toEqual(['000000000000', 'us-east-1', '2026-03-02T01:45:00.000Z'])
+    expect([e.account, e.region, e.now]).toEqual(['000000000000', 'us-east-1', '2026-03-02T01:55:00.000Z'])
     const prod = e.route53.zones.find((z) => z.Id === 'Z0EXAMPLE0001')!
     const test = e.route53.zones.find((z) => z.Id === 'Z0EXAMPLETEST')!
     expect(prod.Name).toBe('example.com.')

@@ -32,7 +32,7 @@ describe('objects', () => {
     const created = await k.apps.createNamespacedDeployment({ namespace: 'shop', body: deployment('orders') })
     expect(created.metadata?.uid).toBeTruthy()
     expect(created.metadata?.generation).toBe(1)
-    expect(created.metadata?.creationTimestamp?.toISOString()).toBe('2026-03-02T01:45:00.000Z')
+    expect(created.metadata?.creationTimestamp?.toISOString()).toBe('2026-03-02T01:55:00.000Z')
     await k.apps.createNamespacedDeployment({ namespace: 'shop', body: deployment('inventory') })
     const other = deployment('legacy')
     other.metadata!.labels = { app: 'legacy', tier: 'batch' }
