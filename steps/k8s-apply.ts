@@ -24,7 +24,8 @@ const duration = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?(
 
 export const k8sApplyParams = z
   .object({
-    path: z.string().min(1).optional(),
+    /** Manifest files or directories (one, or a list applied together). */
+    path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     render: z.object({ command: z.string().min(1), args: z.array(z.string()).default([]) }).strict().optional(),
     namespace: z.string().min(1).optional(),
     wait: z
@@ -32,7 +33,7 @@ export const k8sApplyParams = z
       .default({ timeout: '5m', interval: '5s' }),
   })
   .strict()
-  .refine((p) => (p.path ? 1 : 0) + (p.render ? 1 : 0) === 1, 'give either path (a manifest file or directory) or render (a command), not both')
+  .refine((p) => (p.path ? 1 : 0) + (p.render ? 1 : 0) === 1, 'give either path (manifest files or directories) or render (a command), not both')
 
 export type K8sApplyParams = z.infer<typeof k8sApplyParams>
 

@@ -37,6 +37,13 @@ describe('invariant 3: run then rollback restores the seed', () => {
     const items = (await entriesOf(w, forward.runId)).filter((e) => e.t === 'item').map((e) => (e as { key: string }).key)
     const reverted = (await entriesOf(w, back.runId)).flatMap((e) => (e.t === 'reverted' ? e.keys : []))
     expect(new Set(reverted)).toEqual(new Set(items))
+    // The seed starts at 01:55: the environment's own 02:00 ran once, on Kubernetes, and two
+    // hours after the hand-back no scheduled time of any job has run twice or on both platforms.
+    await w.sb.clock.sleep(2 * HOUR)
+    const ledger = (w.sb.dump({ ledger: true }) as { ledger: LedgerEntry[] }).ledger
+    expect(duplicates(ledger)).toEqual({ twice: [], both: [] })
+    const at0200 = ledger.filter((e) => e.job === `${env}-orders-hourly-report` && e.scheduledAt === '2026-03-02T02:00:00.000Z')
+    expect(at0200.map((e) => e.platform)).toEqual(['kubernetes'])
   })
 })
 

@@ -71,7 +71,7 @@ describe('playbook sandbox serve', () => {
     dir = await mkdtemp(join(tmpdir(), 'switchover-serve-'))
     const vars = await startServe(join(dir, 'state'))
     expect(await client('kubectl', ['get', 'namespaces', '-o', 'name'], vars)).toContain('namespace/shop')
-    const applied = await client('kubectl', ['apply', '-f', join(ROOT, 'fixtures/manifests/shop'), '-n', 'shop'], vars)
+    const applied = await client('kubectl', ['apply', '-f', join(ROOT, 'fixtures/manifests/shop'), '-f', join(ROOT, 'fixtures/manifests/cronjobs/prod.yaml'), '-n', 'shop'], vars)
     expect(applied).toContain('deployment.apps/orders created')
     await client('kubectl', ['patch', 'cronjob', 'orders-hourly-report', '-n', 'shop', '--type', 'merge', '-p', '{"spec":{"suspend":true}}'], vars)
     const suspend = await client('kubectl', ['get', 'cronjob', 'orders-hourly-report', '-n', 'shop', '-o', 'jsonpath={.spec.suspend}'], vars)

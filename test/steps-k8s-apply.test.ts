@@ -4,7 +4,7 @@ import { createKubeApi } from '../runner/clients/kube.js'
 import { ReadOnlyViolation } from '../runner/clients/read-only.js'
 import { k8sApply } from '../steps/k8s-apply.js'
 import { planStep, restoreStep, runStep } from './helpers/step-harness.js'
-import { SHOP, startK8sWorld, userView, type K8sWorld } from './helpers/k8s-sandbox.js'
+import { SHOP, SHOP_DIR, startK8sWorld, userView, type K8sWorld } from './helpers/k8s-sandbox.js'
 
 let w: K8sWorld | undefined
 afterEach(async () => {
@@ -42,7 +42,7 @@ describe('k8s.apply against the sandbox', () => {
   it('applies the output of a render command', async () => {
     w = await startK8sWorld()
     // Like `helm template`: one stream, documents separated by `---`.
-    const render = { command: 'awk', args: ['FNR == 1 { print "---" } { print }', `${SHOP}/orders.yaml`, `${SHOP}/website.yaml`] }
+    const render = { command: 'awk', args: ['FNR == 1 { print "---" } { print }', `${SHOP_DIR}/orders.yaml`, `${SHOP_DIR}/website.yaml`] }
     const run = await runStep(w.h(), k8sApply, { render, namespace: 'shop' })
     expect(run.error).toBeUndefined()
     expect(shopObjects(w)).toEqual(['Deployment/orders', 'Deployment/website', 'Service/orders', 'Service/website'])

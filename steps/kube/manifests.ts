@@ -11,7 +11,7 @@ import { StepError } from '../step-error.js'
 import { isClusterScoped, isObject, type Json } from './objects.js'
 
 export type ManifestSource = {
-  path?: string
+  path?: string | string[]
   render?: { command: string; args: string[] }
   namespace?: string
 }
@@ -29,13 +29,16 @@ export async function loadManifests(ctx: StepContext, src: ManifestSource): Prom
   try {
     if (src.render) {
       texts.push({ from: `\`${src.render.command}\``, text: await files.render(src.render.command, src.render.args) })
-    } else if (src.path) {
-      for (const f of await files.list(src.path)) {
-        if (/\.(ya?ml|json)$/i.test(f)) texts.push({ from: f, text: await files.readText(f) })
+    } else {
+      for (const path of [src.path ?? []].flat()) {
+        for (const f of await files.list(path)) {
+          if (/\.(ya?ml|json)$/i.test(f)) texts.push({ from: f, text: await files.readText(f) })
+        }
       }
     }
   } catch (e) {
-    throw new ManifestsUnreadable(src.path ?? src.render?.command ?? '?', e instanceof Error ? e.message : String(e), e)
+    const what = src.render?.command ?? [src.path ?? '?'].flat().join(', ')
+    throw new ManifestsUnreadable(what, e instanceof Error ? e.message : String(e), e)
   }
   const objects = texts.flatMap(({ from, text }) => parseObjects(from, text))
   return objects.map((o) => normalizeManifest(o, src.namespace ?? 'default'))

@@ -13,7 +13,9 @@ import type { SandboxConfig } from '../../sandbox/types.js'
 import { harness, type Harness } from './step-harness.js'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-export const SHOP = 'fixtures/manifests/shop'
+/** The reference services (a directory) and, applied with them, the prod CronJobs. */
+export const SHOP_DIR = 'fixtures/manifests/shop'
+export const SHOP = [SHOP_DIR, 'fixtures/manifests/cronjobs/prod.yaml']
 
 export type K8sWorld = {
   sb: RunningSandbox
