@@ -3,7 +3,7 @@
  * a JSON body, and errors as HTTP 4xx/5xx with `{"__type": "<Code>", "message": "..."}`.
  */
 import { randomUUID } from 'node:crypto'
-import type { SandboxRequest, SandboxResponse } from './types.js'
+import type { InjectedError, SandboxCore, SandboxRequest, SandboxResponse, ServiceHandler, ServiceName } from './types.js'
 
 /**
  * An error a handler answers in its service's wire shape. Thrown by operations, turned into a
@@ -63,4 +63,48 @@ export function epochSeconds(iso: string | undefined): number | undefined {
   if (iso === undefined) return undefined
   const ms = Date.parse(iso)
   return Number.isNaN(ms) ? undefined : ms / 1000
+}
+
+/** A JSON 1.1 service: its target prefix, operations, and the codes its injected faults use. */
+export type Json11Service = {
+  service: ServiceName
+  /** Name in messages, e.g. `ECS`. */
+  title: string
+  targetPrefix: string
+  mutating: ReadonlySet<string>
+  operations: Record<string, (input: Record<string, unknown>, sb: SandboxCore) => unknown>
+  faults: {
+    throttling: { code: string; message: string }
+    conflict: { code: string; message: (operation: string) => string }
+    internal: { code: string; message: string }
+  }
+}
+
+/** The handler of a JSON 1.1 service: routing by `X-Amz-Target`, serving, and faults in its own codes. */
+export function json11Handler(s: Json11Service): ServiceHandler {
+  return {
+    service: s.service,
+    matches: (req) => jsonTarget(req, s.targetPrefix) !== null,
+    identify(req) {
+      const name = jsonTarget(req, s.targetPrefix)
+      return name === null ? null : { name, mutating: s.mutating.has(name) }
+    },
+    handle(req, op, sb) {
+      const run = s.operations[op.name]
+      if (!run) return json11Error('UnknownOperationException', `The sandbox does not serve ${s.title} ${op.name}.`)
+      return serveJson11(() => run(readJsonBody(req), sb))
+    },
+    errorFor(error: InjectedError, op) {
+      switch (error) {
+        case 'Throttling':
+        case 'PriorRequestNotComplete':
+          return json11Error(s.faults.throttling.code, s.faults.throttling.message)
+        case 'Conflict':
+          return json11Error(s.faults.conflict.code, s.faults.conflict.message(op.name))
+        case 'InternalError':
+        case 'Timeout':
+          return json11Error(s.faults.internal.code, s.faults.internal.message, 500)
+      }
+    },
+  }
 }

@@ -6,10 +6,7 @@
  * An irreversible step stops the rollback unless `force`. Exit code 0 when everything journaled
  * is back, 3 otherwise.
  */
-import type { StepType } from '../contract.js'
 import { UsageError } from '../errors.js'
-import type { Clock } from '../clock.js'
-import type { Emit } from '../events.js'
 import type { Journal } from '../journal/journal.js'
 import { isRunId, newRunId } from '../journal/run-id.js'
 import { ClientPool } from './clients.js'
@@ -18,16 +15,10 @@ import { Recorder } from './recorder.js'
 import { revertAll } from './revert.js'
 import { foldRun } from './run-state.js'
 import { lastUndoableRun, type FoundRun } from './runs.js'
-import type { ClientFactories } from './types.js'
+import type { EngineDeps } from './types.js'
 
-export type RollbackDeps = {
-  journal: Journal
-  clock: Clock
-  registry: ReadonlyMap<string, StepType>
-  clients: ClientFactories
-  emit: Emit
-  wallNow?: () => number
-}
+/** What a rollback needs of the engine's dependencies (no playbook, options or prompt). */
+export type RollbackDeps = Pick<EngineDeps, 'journal' | 'clock' | 'registry' | 'clients' | 'emit' | 'wallNow'>
 
 export type RollbackResult = { runId: string; source: string; status: 'restored' | 'rollback-incomplete'; exitCode: 0 | 3 }
 

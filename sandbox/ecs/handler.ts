@@ -5,41 +5,18 @@
  * ECS's codes (ClusterNotFoundException, ServiceNotFoundException, InvalidParameterException,
  * ClientException) with HTTP 400, as the real endpoint does.
  */
-import { json11Error, jsonTarget, readJsonBody, serveJson11 } from '../aws-json.js'
-import type { InjectedError, ServiceHandler, SandboxResponse } from '../types.js'
+import { json11Handler } from '../aws-json.js'
 import { ecsOperations } from './operations.js'
 
-const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113'
-const MUTATING = new Set(['UpdateService'])
-
-export const ecsHandler: ServiceHandler = {
+export const ecsHandler = json11Handler({
   service: 'ecs',
-
-  matches: (req) => jsonTarget(req, TARGET_PREFIX) !== null,
-
-  identify(req) {
-    const name = jsonTarget(req, TARGET_PREFIX)
-    return name === null ? null : { name, mutating: MUTATING.has(name) }
+  title: 'ECS',
+  targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+  mutating: new Set(['UpdateService']),
+  operations: ecsOperations,
+  faults: {
+    throttling: { code: 'ThrottlingException', message: 'Rate exceeded' },
+    conflict: { code: 'ClientException', message: (op) => `${op}: the resource is being modified by another request.` },
+    internal: { code: 'ServerException', message: 'Service Unavailable. Please try again later.' },
   },
-
-  handle(req, op, sb) {
-    const run = ecsOperations[op.name]
-    if (!run) return json11Error('UnknownOperationException', `The sandbox does not serve ECS ${op.name}.`)
-    return serveJson11(() => run(readJsonBody(req), sb))
-  },
-
-  errorFor: (error, op) => ecsFault(error, op.name),
-}
-
-function ecsFault(error: InjectedError, operation: string): SandboxResponse {
-  switch (error) {
-    case 'Throttling':
-    case 'PriorRequestNotComplete':
-      return json11Error('ThrottlingException', 'Rate exceeded')
-    case 'Conflict':
-      return json11Error('ClientException', `${operation}: the resource is being modified by another request.`)
-    case 'InternalError':
-    case 'Timeout':
-      return json11Error('ServerException', 'Service Unavailable. Please try again later.', 500)
-  }
-}
+})
