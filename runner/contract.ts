@@ -135,6 +135,13 @@ export interface StepType<P = any> {
    * `--force`. Never leave an undo silently out.
    */
   readonly irreversible?: string
+  /**
+   * Restore mode with `--force`, for an item that no longer exists although the run found it and
+   * left it existing (deleted by hand since): set (to the reason) when `applyRestore` recreates
+   * it faithfully from its journaled before-state and a rollback should. Unset: rollback skips
+   * such an item with a warning. Without `--force` it is refused like drift either way.
+   */
+  readonly recreatesVanished?: string
 
   /**
    * Read the current state of every item the step touches. Writes nothing, ever (the clients it

@@ -23,6 +23,17 @@ export type EngineEvent =
   | { kind: 'rollback-step-done'; step: string; restored: string[]; unchanged: string[] }
   | { kind: 'rollback-skipped'; step: string; reason: string }
   | { kind: 'rollback-failed'; step: string; error: string }
+  /** `rollback --last`: the run it picked, why, and the newer runs it passed over (newest first). */
+  | { kind: 'rollback-picked'; runId: string; playbook: string; env: string | null; reason: string; passedOver: Array<{ runId: string; playbook: string; why: string }> }
+  /** Nothing left to undo: every step the run applied is rolled back, by these runs. */
+  | { kind: 'rollback-already-done'; source: string; by: string[] }
+  /** An item the run changed no longer exists: refused (no --force), skipped, or recreated (types that can). */
+  | { kind: 'rollback-vanished'; step: string; key: string; before: unknown; action: 'refused' | 'skipped' | 'recreated'; reason?: string }
+  /**
+   * A rollback stopped (or passed items): the steps and items still applied, newest first, the
+   * scheduled jobs now running on neither side, and the command that continues (null: none needed).
+   */
+  | { kind: 'rollback-left'; source: string; steps: Array<{ step: string; keys: string[] }>; jobs: Array<{ job: string; ecs: string; kubernetes: string }>; command: string | null }
   | { kind: 'run-end'; runId: string; status: RunStatus | 'planned' | 'declined' | 'interrupted'; exitCode: number }
   | { kind: 'notice'; level: 'info' | 'warn'; message: string }
 

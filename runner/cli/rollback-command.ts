@@ -39,7 +39,8 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
   const found = await resolveRun(journal, target)
   if (!flags.yes) {
     if (!io.stdinIsTTY) throw new UsageError(`rolling back run ${found.runId} needs approval but stdin is not a terminal; rerun with --yes`)
-    if (!(await promptFor(io)(`Roll back run ${found.runId} (${found.state.begin?.playbook})?`))) {
+    const why = found.pick ? ` (--last: ${found.pick.reason})` : ''
+    if (!(await promptFor(io)(`Roll back run ${found.runId} (${found.state.begin?.playbook})${why}?`))) {
       io.stderr('rollback not approved; nothing was changed\n')
       return EXIT.failed
     }
@@ -54,7 +55,7 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
     const where = found.state.begin?.where ?? {}
     const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
     try {
-      const result = await rollback(found.runId, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
+      const result = await rollback(found, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
       return result.exitCode
     } finally {
       await edge.close()

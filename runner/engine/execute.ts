@@ -16,7 +16,8 @@ import type { RunStatus } from '../journal/entries.js'
 import { ClientPool } from './clients.js'
 import { applyContext, stepContext, type ContextBase } from './context.js'
 import { Recorder } from './recorder.js'
-import { revertAll, revertStep, inverseOf, type RevertEnv, type RevertTarget } from './revert.js'
+import { reportLeft } from './left.js'
+import { revertAll, revertStep, inverseOf, stops, type RevertEnv, type RevertTarget } from './revert.js'
 import { foldRun, stepsToRevert, type RunState } from './run-state.js'
 import { resumableRun, sourceRun, type FoundRun } from './runs.js'
 import { withTimeout } from './timeout.js'
@@ -96,7 +97,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
 
     const revEnv: RevertEnv = { ...base, registry: deps.registry, force: options.force, signal: new AbortController().signal }
     if (step.restoreFrom !== undefined) {
-      const outcome = await restoreStep(step, source, revEnv, rec)
+      const outcome = await restoreStep(step, source, revEnv, rec, journal)
       if (outcome === 'incomplete') return finish('rollback-incomplete')
       continue
     }
@@ -110,7 +111,9 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
       if (step.onFailure === 'stop') return finish('failed')
       const targets = revertTargets(runId, foldRun(await journal.read(runId)), deps.registry)
       emit({ kind: 'rollback-start', source: runId, steps: targets.map((t) => t.step) })
-      return finish((await revertAll(targets, revEnv, rec)) ? 'rolled-back' : 'rollback-incomplete')
+      const outcome = await revertAll(targets, revEnv, rec)
+      if (stops(outcome)) await reportLeft(journal, runId, outcome, emit)
+      return finish(stops(outcome) ? 'rollback-incomplete' : 'rolled-back')
     }
   }
   return finish('done')
@@ -177,7 +180,7 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
 const phaseOf = (reason: unknown) => (reason instanceof Interrupted ? 'interrupted' : 'timeout')
 
 /** A step of a generated rollback playbook: restore the journaled items of `restoreFrom`. */
-async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env: RevertEnv, rec: Recorder): Promise<'ok' | 'incomplete'> {
+async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env: RevertEnv, rec: Recorder, journal: EngineDeps['journal']): Promise<'ok' | 'incomplete'> {
   const forward = source?.state.steps.find((s) => s.step === step.restoreFrom)
   if (!source || !forward || forward.items.size === 0) {
     const reason = source ? `run ${source.runId} changed nothing in step ${step.restoreFrom}` : 'no run of the playbook to restore was found'
@@ -186,27 +189,33 @@ async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env
     return 'ok'
   }
   const outcome = await revertStep(
-    { step: step.id, source: source.runId, forwardType: forward.type, restore: { type: step.type, params: step.params }, items: [...forward.items.values()] },
+    { step: step.id, sourceStep: forward.step, source: source.runId, forwardType: forward.type, restore: { type: step.type, params: step.params }, items: [...forward.items.values()] },
     env,
     rec,
   )
-  if (outcome === 'restored' || outcome === 'irreversible-skipped') {
+  if (!stops(outcome)) {
     env.emit({ kind: 'step-done', step: step.id, changed: forward.items.size })
     return 'ok'
   }
+  await reportLeft(journal, source.runId, outcome, env.emit)
   return 'incomplete'
 }
 
-/** Every journaled step of a run as revert targets, newest first. */
-export function revertTargets(runId: string, state: RunState, registry: EngineDeps['registry']): RevertTarget[] {
-  return stepsToRevert(state).map((s) => {
+/**
+ * Every journaled step of a run as revert targets, newest first; with `left`, only the items it
+ * names per step (what earlier rollbacks have not undone), and only steps with some left.
+ */
+export function revertTargets(runId: string, state: RunState, registry: EngineDeps['registry'], left?: ReadonlyMap<string, readonly string[]>): RevertTarget[] {
+  const steps = stepsToRevert(state).filter((s) => !left || (left.get(s.step)?.length ?? 0) > 0)
+  return steps.map((s) => {
     let restore: RevertTarget['restore'] = { type: s.type, params: s.with }
     try {
       restore = inverseOf(registry, s.step, s.type, s.with)
     } catch {
       // Unknown type: revertStep reports it with the step named.
     }
-    return { step: s.step, source: runId, forwardType: s.type, restore, items: [...s.items.values()] }
+    const items = [...s.items.values()].filter((it) => !left || left.get(s.step)!.includes(it.key))
+    return { step: s.step, sourceStep: s.step, source: runId, forwardType: s.type, restore, items }
   })
 }
 

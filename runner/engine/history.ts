@@ -5,6 +5,7 @@ import type { Journal } from '../journal/journal.js'
 import { UsageError } from '../errors.js'
 import { foldRun, type RunState } from './run-state.js'
 import { resolveRun } from './rollback.js'
+import { describeUndo, readIndex, undoOf } from './undone.js'
 
 export type RunSummary = {
   runId: string
@@ -12,35 +13,40 @@ export type RunSummary = {
   env: string | null
   mode: 'run' | 'rollback'
   started: string
-  /** The end status, `incomplete` (interrupted: a rerun resumes it) or `rolled back by <id>`. */
+  /**
+   * The end status, `incomplete` (interrupted: a rerun resumes it), followed by
+   * `, rolled back by <ids>` or `, partly rolled back: 2 of 5 steps (by <ids>)`.
+   */
   status: string
   stepsApplied: number
   rollbackOf?: string
+  /** Forward runs something of which is undone: steps rolled back of those that changed something, and by which runs. */
+  rolledBack?: { steps: number; of: number; by: string[] }
 }
 
 /** Every run, newest first. */
 export async function history(journal: Journal): Promise<RunSummary[]> {
+  const index = await readIndex(journal)
   const out: RunSummary[] = []
-  const undoneBy = new Map<string, string>()
-  for (const runId of await journal.runs()) {
-    const s = foldRun(await journal.read(runId))
+  for (const { runId, state: s } of index) {
     if (!s.begin) continue
-    if (s.begin.rollbackOf && s.end?.status === 'restored') undoneBy.set(s.begin.rollbackOf, runId)
-    if (s.begin.rollbackOf && s.end?.status === 'done') undoneBy.set(s.begin.rollbackOf, runId)
+    const forward = s.begin.mode === 'run' && !s.begin.rollbackOf
+    const undo = forward ? undoOf(runId, s, index) : undefined
+    const undone = undo && (undo.status === 'partly' || undo.status === 'fully') ? undo : undefined
+    const status = s.end?.status ?? 'incomplete'
+    // A run whose own failure was rolled back cleanly already says so in its status.
+    const note = undone && !(undone.status === 'fully' && undone.by.length === 0) ? `, ${describeUndo(undone)}` : ''
     out.push({
       runId,
       playbook: s.begin.playbook,
       env: s.begin.env,
-      mode: s.begin.mode === 'rollback' || s.begin.rollbackOf ? 'rollback' : 'run',
+      mode: forward ? 'run' : 'rollback',
       started: new Date(s.begin.startedAt).toISOString(),
-      status: s.end?.status ?? 'incomplete',
+      status: status + note,
       stepsApplied: s.steps.filter((st) => st.items.size > 0 && [...st.items.values()].some((i) => i.applied)).length,
       ...(s.begin.rollbackOf ? { rollbackOf: s.begin.rollbackOf } : {}),
+      ...(undone ? { rolledBack: { steps: undone.undone, of: undone.steps.length, by: undone.by } } : {}),
     })
-  }
-  for (const r of out) {
-    const by = undoneBy.get(r.runId)
-    if (by) r.status = `${r.status}, rolled back by ${by}`
   }
   return out.reverse()
 }

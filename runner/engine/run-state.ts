@@ -29,10 +29,12 @@ export type RunState = {
   facts: Fact[]
   waits: Array<{ step: string; ms: number; reason: string; virtual: boolean }>
   errors: Array<{ step: string; phase: string; error: string }>
+  /** What this run undid (its own rollback after a failure, or a rollback run): per source run and step. */
+  reverted: Array<{ source: string; step: string; keys: string[]; passed: string[] }>
 }
 
 export function foldRun(entries: readonly JournalEntry[]): RunState {
-  const state: RunState = { steps: [], facts: [], waits: [], errors: [] }
+  const state: RunState = { steps: [], facts: [], waits: [], errors: [], reverted: [] }
   const byId = new Map<string, JournaledStep>()
   const stepOf = (id: string, type = '?', params: Record<string, unknown> = {}) => {
     let s = byId.get(id)
@@ -99,9 +101,11 @@ export function foldRun(entries: readonly JournalEntry[]): RunState {
       case 'end':
         state.end = e
         break
+      case 'reverted':
+        state.reverted.push({ source: e.source, step: e.sourceStep ?? e.step, keys: e.keys, passed: e.passed ?? [] })
+        break
       case 'skipped':
       case 'reverting':
-      case 'reverted':
         break
       default: {
         const never: never = e

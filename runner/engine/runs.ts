@@ -2,6 +2,7 @@
 import { canonicalJson } from '../canonical.js'
 import type { Journal } from '../journal/journal.js'
 import { foldRun, type RunState } from './run-state.js'
+import { describeUndo, readIndex, undoOf } from './undone.js'
 
 export type FoundRun = { runId: string; state: RunState }
 
@@ -22,18 +23,36 @@ export function latestRunOf(journal: Journal, playbook: string, env: string | nu
   return findRun(journal, (s) => s.begin!.mode === 'run' && s.begin!.playbook === playbook && s.begin!.env === env && !s.begin!.rollbackOf && changedSomething(s))
 }
 
+/** Why `rollback --last` picked a run, and why it passed over each newer one (newest first). */
+export type RunPick = { reason: string; passedOver: Array<{ runId: string; playbook: string; why: string }> }
+
 /**
- * What `rollback --last` means: the latest forward run that changed something and has not been
- * rolled back since (a no-op rerun or an undone run is passed over).
+ * What `rollback --last` means: the latest forward run that changed something and is not rolled
+ * back in full (see undone.ts); a no-op rerun, a rollback, or an undone run is passed over.
  */
-export async function lastUndoableRun(journal: Journal): Promise<FoundRun | undefined> {
-  const undone = new Set<string>()
-  return findRun(journal, (s) => {
-    const b = s.begin!
-    // `playbook rollback` runs end `restored`; runs of a generated rollback playbook end `done`.
-    if (b.rollbackOf && (s.end?.status === 'restored' || (b.mode === 'run' && s.end?.status === 'done'))) undone.add(b.rollbackOf)
-    return b.mode === 'run' && !b.rollbackOf && changedSomething(s) && s.end?.status !== 'rolled-back' && !undone.has(s.begin!.runId)
-  })
+export async function lastUndoableRun(journal: Journal): Promise<(FoundRun & { pick: RunPick }) | undefined> {
+  const index = await readIndex(journal)
+  const passedOver: RunPick['passedOver'] = []
+  for (let i = index.length - 1; i >= 0; i--) {
+    const { runId, state } = index[i]
+    const b = state.begin
+    if (!b) continue
+    const over = (why: string) => passedOver.push({ runId, playbook: b.playbook, why })
+    if (b.mode !== 'run' || b.rollbackOf) {
+      over(b.rollbackOf ? `a rollback of ${b.rollbackOf}` : 'a rollback')
+      continue
+    }
+    const u = undoOf(runId, state, index)
+    if (u.status === 'nothing-applied') over('changed nothing')
+    else if (u.status === 'fully') over(describeUndo(u))
+    else {
+      const latest = 'the latest run that changed something and is not rolled back'
+      const by = u.by.length ? `, by ${u.by.join(', ')}` : ''
+      const reason = u.status === 'partly' ? `${latest}: partly rolled back (${u.undone} of ${u.steps.length} steps${by}); undoing the rest` : latest
+      return { runId, state, pick: { reason, passedOver } }
+    }
+  }
+  return undefined
 }
 
 /**

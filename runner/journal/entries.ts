@@ -52,9 +52,18 @@ export type SkippedEntry = Base & { t: 'skipped'; step: string; reason: string }
 export type DoneEntry = Base & { t: 'done'; step: string; changed: number }
 export type FactEntry = Base & { t: 'fact'; step: string; kind: string; data: Record<string, unknown> }
 export type WaitEntry = Base & { t: 'wait'; step: string; ms: number; reason: string; virtual: boolean }
-/** Rollback: about to restore these items of `step` (of run `source`) to their before-states. */
-export type RevertingEntry = Base & { t: 'reverting'; step: string; source: string; keys: string[] }
-export type RevertedEntry = Base & { t: 'reverted'; step: string; source: string; keys: string[] }
+/**
+ * Rollback: about to restore these items of `step` (of run `source`) to their before-states.
+ * `sourceStep` names the step of `source` whose items these are, when it is not `step` (a step of
+ * a generated rollback playbook restores its `restoreFrom` step).
+ */
+export type RevertingEntry = Base & { t: 'reverting'; step: string; source: string; keys: string[]; sourceStep?: string }
+/**
+ * These items of the source step are undone: restored, found as before, or `passed` (among `keys`):
+ * not written back because they vanished since the run (`--force`) or the step is irreversible
+ * and `--force` passed it.
+ */
+export type RevertedEntry = Base & { t: 'reverted'; step: string; source: string; keys: string[]; sourceStep?: string; passed?: string[] }
 export type RevertFailedEntry = Base & { t: 'revert-failed'; step: string; source: string; error: string }
 export type EndEntry = Base & { t: 'end'; status: RunStatus }
 

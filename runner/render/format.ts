@@ -80,6 +80,24 @@ export function formatEvent(e: EngineEvent, detail: Detail = { full: true }): st
       return [`- ${e.step}: not undone (${e.reason})`]
     case 'rollback-failed':
       return [`✖ rollback of ${e.step}: ${e.error}`]
+    case 'rollback-picked': {
+      const over = e.passedOver.slice(0, 5).map((p) => `    passed over ${p.runId} (${p.playbook}): ${p.why}`)
+      if (e.passedOver.length > 5) over.push(`    … and ${e.passedOver.length - 5} more newer runs passed over`)
+      return [`↩ --last: run ${e.runId} (${e.playbook}${e.env ? `, env ${e.env}` : ''}), ${e.reason}`, ...over]
+    }
+    case 'rollback-already-done':
+      return [`✔ run ${e.source} is already rolled back${e.by.length ? ` by ${e.by.join(', ')}` : ' (when it failed)'}: nothing left to undo`]
+    case 'rollback-vanished':
+      return [
+        e.action === 'refused'
+          ? `  ! ${e.key} no longer exists (deleted since the run); rerun with --force to pass it`
+          : e.action === 'skipped'
+            ? `  ! warning: ${e.key} no longer exists (deleted since the run); --force: skipped, not restored`
+            : `  ! ${e.key} no longer exists (deleted since the run); --force: recreating it (${e.reason ?? 'its type recreates it'})`,
+        `      before the run: ${short(e.before)}`,
+      ]
+    case 'rollback-left':
+      return formatLeft(e)
     case 'run-end':
       return [e.status === 'planned' ? `plan ${e.exitCode === 0 ? 'complete' : 'incomplete: some steps could not be planned'}` : `${e.runId}: ${e.status} (exit ${e.exitCode})`]
     case 'notice':
@@ -89,4 +107,18 @@ export function formatEvent(e: EngineEvent, detail: Detail = { full: true }): st
       return [String(never)]
     }
   }
+}
+
+function formatLeft(e: Extract<EngineEvent, { kind: 'rollback-left' }>): string[] {
+  const lines: string[] = []
+  if (e.steps.length > 0) {
+    lines.push(`! rollback of run ${e.source} stopped; still applied (newest first):`)
+    for (const s of e.steps) lines.push(`    ${s.step}: ${s.keys.join(', ')}`)
+  }
+  if (e.jobs.length > 0) {
+    lines.push(`! ${e.jobs.length} scheduled job${e.jobs.length === 1 ? '' : 's'} now run${e.jobs.length === 1 ? 's' : ''} on neither ECS nor Kubernetes:`)
+    for (const j of e.jobs) lines.push(`    ${j.job}: ECS ${j.ecs}; Kubernetes ${j.kubernetes}`)
+  }
+  if (e.command) lines.push(`  to continue: ${e.command}`)
+  return lines
 }

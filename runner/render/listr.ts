@@ -97,6 +97,10 @@ export function listrRenderer(write: Write, opts: { drawTasks?: boolean } = {}):
         case 'wait':
         case 'log':
         case 'step-plan':
+        case 'rollback-vanished':
+          // A warning that must outlive the task's transient output line.
+          after.push(...formatEvent(e))
+          return output(e.step, formatEvent(e).join('\n'))
         case 'rollback-drift':
         case 'rollback-step':
         case 'step-start':
@@ -106,7 +110,14 @@ export function listrRenderer(write: Write, opts: { drawTasks?: boolean } = {}):
           for (const id of pending.keys()) settle(id, { skip: 'not reached' })
           after.push(...formatEvent(e))
           return
+        case 'rollback-picked':
+        case 'rollback-already-done':
+          // Before the task list (or instead of one): printed at once.
+          if (!running) for (const l of formatEvent(e)) write(l + '\n')
+          else after.push(...formatEvent(e))
+          return
         case 'rollback-start':
+        case 'rollback-left':
         case 'notice':
           after.push(...formatEvent(e))
           return
