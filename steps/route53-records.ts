@@ -39,6 +39,11 @@ export const route53Records: StepType<Route53RecordsParams> = {
     'one set identifier to another in stages (e.g. 10, 50, 100%) with an HTTP or approval gate between stages; a failed ' +
     'gate rolls the records back. Refuses to change more than maxShare of the zone without --force.',
   params: route53RecordsParams,
+  // The one type that recreates: a record set is wholly its journaled state, and a switched name
+  // that no longer resolves is an outage the rollback exists to end.
+  recreatesVanished:
+    'a record set is fully described by its journaled before-state (name, type, TTL, values or alias, weight, set identifier), ' +
+    'and the rollback exists to send this name back to its old targets; without it the name does not resolve',
 
   async observe(ctx: StepContext, p: Route53RecordsParams, keys?: string[]): Promise<Observed> {
     const zone = await resolveZone(ctx, TYPE, p.zone)
