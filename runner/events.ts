@@ -20,7 +20,7 @@ export type EngineEvent =
   | { kind: 'rollback-start'; source: string; steps: string[] }
   | { kind: 'rollback-step'; step: string; keys: string[] }
   | { kind: 'rollback-drift'; step: string; key: string; expected: unknown; actual: unknown; forced: boolean }
-  | { kind: 'rollback-step-done'; step: string; restored: string[]; unchanged: string[] }
+  | { kind: 'rollback-step-done'; step: string; restored: string[]; unchanged: string[]; passed?: string[] }
   | { kind: 'rollback-skipped'; step: string; reason: string }
   | { kind: 'rollback-failed'; step: string; error: string }
   /** `rollback --last`: the run it picked, why, and the newer runs it passed over (newest first). */

@@ -132,4 +132,45 @@ describe('playbook CLI', () => {
     expect(none.code).toBe(2)
     expect(none.err).toContain('no run to roll back')
   })
+
+  it('rollback bookkeeping: --only one undo step is a partial rollback; --last undoes the rest and says why; again: already rolled back, exit 0', async () => {
+    const { dir, cli, world } = await setup()
+    expect((await cli('run', join(dir, 'pb.yaml'))).code).toBe(0)
+    await writeFile(join(dir, 'rollback.yaml'), (await cli('rollback', '--generate', join(dir, 'pb.yaml'))).out)
+    expect((await cli('run', join(dir, 'rollback.yaml'), '--only', 'undo-two')).code).toBe(0)
+    expect(await world()).toEqual({ a: 10, b: 2 })
+    const runs = (await cli('--output', 'json', 'history')).out.trim().split('\n').map((l) => JSON.parse(l))
+    const forward = runs.find((r) => r.playbook === 'cli-demo')
+    expect(forward.status).toContain('partly rolled back: 1 of 3 steps')
+    expect((await cli('history')).out).toContain('partly rolled back: 1 of 3 steps')
+
+    const rest = await cli('--output', 'json', 'rollback', '--last', '--yes')
+    expect(rest.code).toBe(0)
+    const events = rest.out.trim().split('\n').map((l) => JSON.parse(l))
+    expect(events[0]).toMatchObject({ kind: 'rollback-picked', runId: forward.runId })
+    expect(events.filter((e) => e.kind === 'rollback-step').map((e) => e.step)).toEqual(['three', 'one'])
+    expect(await world()).toEqual(initial)
+
+    const again = await cli('rollback', forward.runId, '--yes')
+    expect(again.code).toBe(0)
+    expect(again.out).toMatch(new RegExp(`already rolled back by \\S+-\\w{4}, \\S+-\\w{4}`))
+  })
+
+  it('a rollback that stops at an item deleted by hand exits 3 and prints what is left and how to continue; --force finishes', async () => {
+    const { dir, cli, world } = await setup()
+    const r = await cli('--output', 'json', 'run', join(dir, 'pb.yaml'))
+    const runId = JSON.parse(r.out.split('\n')[0]).runId as string
+    const file = JSON.parse(await readFile(join(dir, 'world.json'), 'utf8')) as { state: Record<string, unknown> }
+    delete file.state.a
+    await writeFile(join(dir, 'world.json'), JSON.stringify(file))
+    const stopped = await cli('rollback', runId, '--yes')
+    expect(stopped.code).toBe(3)
+    expect(stopped.out).toContain('still applied (newest first):')
+    expect(stopped.out).toContain('    one: a')
+    expect(stopped.out).toContain(`to continue: playbook rollback ${runId} --force`)
+    const forced = await cli('rollback', runId, '--yes', '--force')
+    expect(forced.code).toBe(0)
+    expect(forced.out).toContain('warning: a no longer exists')
+    expect(await world()).toEqual({ b: 2, c: 3 })
+  })
 })

@@ -125,7 +125,7 @@ export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Reco
       })
     }
     await rec.write({ t: 'reverted', step: target.step, source: target.source, keys, ...of, ...(passed.length ? { passed } : {}) })
-    emit({ kind: 'rollback-step-done', step: target.step, restored: changes.map((c) => c.key), unchanged })
+    emit({ kind: 'rollback-step-done', step: target.step, restored: changes.map((c) => c.key), unchanged, ...(passed.length ? { passed } : {}) })
     return 'restored'
   } catch (e) {
     const error = messageOf(e)

@@ -75,7 +75,7 @@ export function formatEvent(e: EngineEvent, detail: Detail = { full: true }): st
         `      now:     ${short(e.actual)}`,
       ]
     case 'rollback-step-done':
-      return [`✔ ${e.step}: ${e.restored.length} restored${e.unchanged.length ? `, ${e.unchanged.length} already as before` : ''}`]
+      return [`✔ ${e.step}: ${e.restored.length} restored${e.unchanged.length ? `, ${e.unchanged.length} already as before` : ''}${e.passed?.length ? `, ${e.passed.length} gone and passed (--force)` : ''}`]
     case 'rollback-skipped':
       return [`- ${e.step}: not undone (${e.reason})`]
     case 'rollback-failed':
