@@ -64,7 +64,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
     options: { force: options.force, skipTtlWait: options.skipTtlWait, yes: options.yes },
     facts: [...prior.facts],
     emit,
-    approve: (step, question) => approve(deps, step, question),
+    approve: (step, question) => approve(deps, step, question, rec),
   }
   const finish = async (status: RunResult['status']): Promise<RunResult> => {
     // Declined or interrupted runs stay open: the next run of the same playbook resumes them.
@@ -85,7 +85,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
       emit({ kind: 'step-skipped', step: step.id, reason: skip })
       continue
     }
-    if (step.pause !== undefined && !(await approve(deps, step.id, step.pause))) {
+    if (step.pause !== undefined && !(await approve(deps, step.id, step.pause, rec))) {
       emit({ kind: 'notice', level: 'warn', message: `approval for step ${step.id} refused: the run stops here; rerun to resume it, or roll it back` })
       return finish('declined')
     }
@@ -210,8 +210,10 @@ export function revertTargets(runId: string, state: RunState, registry: EngineDe
   })
 }
 
-async function approve(deps: EngineDeps, step: string, question: string): Promise<boolean> {
+/** Asks (or takes --yes), and journals the answer: the report shows who waited for whom, and when. */
+async function approve(deps: EngineDeps, step: string, question: string, rec: Recorder): Promise<boolean> {
   const granted = deps.options.yes ? true : await deps.prompt(question).catch(() => false)
+  await rec.write({ t: 'approval', step, question, granted })
   deps.emit({ kind: 'approval', step, question, granted })
   return granted
 }

@@ -5,6 +5,7 @@ import type { Journal } from '../journal/journal.js'
 import { UsageError } from '../errors.js'
 import { foldRun, type RunState } from './run-state.js'
 import { resolveRun } from './rollback.js'
+import { buildReport, type RunReport } from '../report/model.js'
 
 export type RunSummary = {
   runId: string
@@ -58,4 +59,22 @@ export async function show(journal: Journal, runId: string): Promise<RunDetail> 
   })
   if (entries.length === 0) throw new UsageError(`no run ${runId} in this state directory (see \`playbook history\`)`)
   return { runId, state: foldRun(entries), entries: entries.length }
+}
+
+/**
+ * The report of one run (runner/report/): its journal, the runs that rolled it back, and for a
+ * rollback run the journal of the run it undid.
+ */
+export async function report(journal: Journal, runId: string): Promise<RunReport> {
+  const detail = await show(journal, runId)
+  const entries = await journal.read(detail.runId)
+  const rolledBackBy: string[] = []
+  for (const id of await journal.runs()) {
+    if (id === detail.runId) continue
+    const begin = (await journal.read(id)).find((e) => e.t === 'begin')
+    if (begin?.t === 'begin' && begin.rollbackOf === detail.runId) rolledBackBy.push(id)
+  }
+  const of = detail.state.begin?.rollbackOf
+  const source = of ? await journal.read(of).catch(() => undefined) : undefined
+  return buildReport(detail.runId, entries, { rolledBackBy, source })
 }

@@ -100,6 +100,7 @@ export function foldRun(entries: readonly JournalEntry[]): RunState {
         state.end = e
         break
       case 'skipped':
+      case 'approval':
       case 'reverting':
       case 'reverted':
         break
