@@ -42,7 +42,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   const found = await resumableRun(journal, playbook.name, env, deps.source.sha256, playbook.vars)
   if (found === 'changed') emit({ kind: 'notice', level: 'warn', message: `the last run of ${playbook.name} did not finish, but the file or its vars changed since: starting a new run (roll the old one back with \`playbook rollback <run-id>\`)` })
   const resumed = typeof found === 'object' ? found : undefined
-  const runId = resumed?.runId ?? deps.runId ?? newRunId((deps.wallNow ?? Date.now)(), await journal.runs())
+  const runId = resumed?.runId ?? deps.runId ?? newRunId(deps.clock.now(), await journal.runs())
   const rec = new Recorder(journal, runId, deps.clock)
   // A resumed rollback-playbook run keeps restoring the run it started on.
   const pinned = resumed?.state.begin?.rollbackOf

@@ -33,7 +33,8 @@ export async function history(journal: Journal): Promise<RunSummary[]> {
       playbook: s.begin.playbook,
       env: s.begin.env,
       mode: s.begin.mode === 'rollback' || s.begin.rollbackOf ? 'rollback' : 'run',
-      started: new Date(s.begin.startedAt).toISOString(),
+      // On the run's clock (the sandbox's on the sandbox), as its id and journal are.
+      started: new Date(s.begin.at).toISOString(),
       status: s.end?.status ?? 'incomplete',
       stepsApplied: s.steps.filter((st) => st.items.size > 0 && [...st.items.values()].some((i) => i.applied)).length,
       ...(s.begin.rollbackOf ? { rollbackOf: s.begin.rollbackOf } : {}),

@@ -40,7 +40,7 @@ export async function rollback(target: string, deps: RollbackDeps, opts: { force
   const found = await resolveRun(deps.journal, target)
   if (found.state.begin!.mode !== 'run') throw new UsageError(`run ${found.runId} is itself a rollback; roll back the run it undid instead`)
   const begin = found.state.begin!
-  const runId = newRunId((deps.wallNow ?? Date.now)(), await deps.journal.runs())
+  const runId = newRunId(deps.clock.now(), await deps.journal.runs())
   const rec = new Recorder(deps.journal, runId, deps.clock)
   await rec.write({
     t: 'begin', runId, playbook: begin.playbook, file: begin.file, sha256: begin.sha256, env: begin.env, where: begin.where, mode: 'rollback',
