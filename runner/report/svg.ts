@@ -95,7 +95,8 @@ function markSvg(m: Mark, cx: number, cy: number): string {
     case 'approval':
     case 'refused':
     case 'gate':
-      return `<circle class="mark ${m.kind}" cx="${c}" cy="${cy}" r="4.5" data-at="${iso(m.at)}">${title}</circle>`
+      // On the bar's top edge: an approval given at once shares its instant with the next batch.
+      return `<circle class="mark ${m.kind}" cx="${c}" cy="${cy - 7}" r="4" data-at="${iso(m.at)}">${title}</circle>`
     case 'failed':
     case 'fact':
       return `<path class="mark ${m.kind}" d="M${cx - 5} ${cy - 5} l10 10 m0 -10 l-10 10" data-at="${iso(m.at)}">${title}</path>`
