@@ -63,7 +63,9 @@ describe('playbook CLI', () => {
     expect(runs.map((x) => [x.stepsApplied, x.status])).toEqual([[0, 'done'], [3, 'done']])
     const shown = await cli('show', runs[1].runId, '--html', join(dir, 'report.html'))
     expect(shown.out).toContain('step two (test.memory): done')
-    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<h2>two')
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<g class="row step" data-step="two" data-status="done"')
+    const data = JSON.parse((await cli('--output', 'json', 'show', runs[1].runId)).out)
+    expect(data.steps.map((s: { id: string; status: string; changes: unknown[] }) => [s.id, s.status, s.changes.length])).toEqual([['one', 'done', 1], ['two', 'done', 2], ['three', 'done', 1]])
     // --last skips the no-op rerun and undoes the run that changed things.
     const back = await cli('rollback', '--last', '--yes')
     expect(back.code).toBe(0)

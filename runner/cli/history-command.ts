@@ -1,10 +1,9 @@
 /** `playbook history` and `playbook show <run-id> [--html FILE]`: read the journal, print it. */
 import { writeFile } from 'node:fs/promises'
-import { canonicalJson } from '../canonical.js'
-import { history, show } from '../engine/history.js'
+import { history, report } from '../engine/history.js'
 import { FileJournal } from '../journal/file.js'
-import { formatDuration } from '../render/format.js'
-import { renderHtml } from '../render/html.js'
+import { renderReportHtml } from '../report/html.js'
+import { renderReportText } from '../report/text.js'
 import type { Io } from './io.js'
 import { EXIT, type GlobalOptions } from './shared.js'
 
@@ -24,33 +23,16 @@ export async function historyCommand(io: Io, g: GlobalOptions): Promise<number> 
   return EXIT.ok
 }
 
+/**
+ * `show RUN`: the run report (runner/report/) as text, as one JSON document with
+ * `--output json`, and as a self-contained page with `--html FILE`.
+ */
 export async function showCommand(io: Io, g: GlobalOptions, runId: string, flags: { html?: string }): Promise<number> {
-  const detail = await show(new FileJournal(g.stateDir), runId)
-  const { state } = detail
+  const r = await report(new FileJournal(g.stateDir), runId)
   if (flags.html !== undefined) {
-    await writeFile(flags.html, renderHtml(detail))
+    await writeFile(flags.html, renderReportHtml(r))
     io.stderr(`wrote ${flags.html}\n`)
   }
-  if (g.output === 'json') {
-    io.stdout(JSON.stringify({ runId: detail.runId, ...state, steps: state.steps.map((s) => ({ ...s, items: [...s.items.values()] })) }) + '\n')
-    return EXIT.ok
-  }
-  const b = state.begin!
-  const out: string[] = [
-    `run ${detail.runId}: ${b.playbook}${b.env ? ` (env ${b.env})` : ''}, ${b.mode}${b.rollbackOf ? ` of ${b.rollbackOf}` : ''}`,
-    `  file ${b.file} (sha256 ${b.sha256.slice(0, 12)}), started ${new Date(b.startedAt).toISOString()}`,
-    `  status: ${state.end?.status ?? 'incomplete (a rerun of the same playbook resumes it)'}`,
-  ]
-  for (const s of state.steps) {
-    out.push(`step ${s.step} (${s.type}): ${s.failed ? `failed: ${s.failed}` : s.done ? 'done' : s.items.size ? 'in progress' : 'nothing changed'}`)
-    for (const it of s.items.values()) {
-      out.push(`  ${it.applied ? '✓' : '?'} ${it.summary}${it.applied ? '' : ' (in flight: may have changed)'}`)
-      out.push(`      before: ${canonicalJson(it.before)}`, `      after:  ${canonicalJson(it.after)}`)
-    }
-  }
-  for (const f of state.facts) out.push(`fact ${f.kind} (${f.step}): ${canonicalJson(f.data)}`)
-  for (const w of state.waits) out.push(`wait ${formatDuration(w.ms)}${w.virtual ? ' (virtual)' : ''} in ${w.step}: ${w.reason}`)
-  for (const e of state.errors) out.push(`error in ${e.step} (${e.phase}): ${e.error}`)
-  io.stdout(out.join('\n') + '\n')
+  io.stdout(g.output === 'json' ? JSON.stringify(r) + '\n' : renderReportText(r))
   return EXIT.ok
 }

@@ -50,6 +50,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
     // A rollback playbook's steps read files (manifests) as the run it restores did.
     const source = pb.rollbackOf ? await sourceRun(journal, pb.rollbackOf, pb.env?.name ?? null) : undefined
     const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: source?.state.begin?.file ?? file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
+    r.useClock?.(edge.clock)
     try {
       const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file: resolve(file), sha256: loaded.sha256 } }
       if (!lock) {
@@ -58,7 +59,8 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       }
       // Pick the run id first so `${{ run.id }}` templates to the id the journal uses.
       const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256, pb.vars)
-      const runId = typeof resumable === 'object' ? resumable.runId : newRunId(Date.now(), await journal.runs())
+      // On the run's clock, as the journal's times are (the sandbox's clock on the sandbox).
+      const runId = typeof resumable === 'object' ? resumable.runId : newRunId(edge.clock.now(), await journal.runs())
       loaded = await load(io, file, { env: flags.env, vars: flags.var, runId })
       // First Ctrl-C: stop after journaling the current step (resumable); a second one kills.
       const interrupt = new AbortController()

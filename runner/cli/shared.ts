@@ -8,6 +8,7 @@ import type { StepType } from '../contract.js'
 import type { Playbook } from '../engine/types.js'
 import { UsageError } from '../errors.js'
 import type { Emit } from '../events.js'
+import type { Clock } from '../clock.js'
 import { fanOut, jsonRenderer, plainRenderer } from '../render/plain.js'
 import type { Io } from './io.js'
 
@@ -49,11 +50,15 @@ export async function load(io: Io, file: string, opts: { env?: string; vars?: st
 /** `--from` / `--only` must name a step (exit 2 otherwise). */
 export { checkSelection as checkSteps } from '../engine/execute.js'
 
-export type Renderer = { emit: Emit; done(): Promise<void> }
+/** `useClock`: the run's clock, once the edge has built it (JSON events carry the sandbox's time). */
+export type Renderer = { emit: Emit; done(): Promise<void>; useClock?(clock: Clock): void }
 
 /** `--output json`: JSON lines; a terminal without prompts: listr2; otherwise plain lines. */
 export async function renderer(io: Io, g: GlobalOptions, opts: { interactive: boolean; verbosePlans?: boolean }): Promise<Renderer> {
-  if (g.output === 'json') return { emit: jsonRenderer(io.stdout), done: async () => {} }
+  if (g.output === 'json') {
+    let clock: Clock | undefined
+    return { emit: jsonRenderer(io.stdout, Date.now, () => clock), done: async () => {}, useClock: (c) => (clock = c) }
+  }
   if (io.stdoutIsTTY && !opts.interactive && !opts.verbosePlans) {
     const { listrRenderer } = await import('../render/listr.js')
     return listrRenderer(io.stdout)

@@ -43,7 +43,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   const found = await resumableRun(journal, playbook.name, env, deps.source.sha256, playbook.vars)
   if (found === 'changed') emit({ kind: 'notice', level: 'warn', message: `the last run of ${playbook.name} did not finish, but the file or its vars changed since: starting a new run (roll the old one back with \`playbook rollback <run-id>\`)` })
   const resumed = typeof found === 'object' ? found : undefined
-  const runId = resumed?.runId ?? deps.runId ?? newRunId((deps.wallNow ?? Date.now)(), await journal.runs())
+  const runId = resumed?.runId ?? deps.runId ?? newRunId(deps.clock.now(), await journal.runs())
   const rec = new Recorder(journal, runId, deps.clock)
   // A resumed rollback-playbook run keeps restoring the run it started on.
   const pinned = resumed?.state.begin?.rollbackOf
@@ -65,7 +65,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
     options: { force: options.force, skipTtlWait: options.skipTtlWait, yes: options.yes },
     facts: [...prior.facts],
     emit,
-    approve: (step, question) => approve(deps, step, question),
+    approve: (step, question) => approve(deps, step, question, rec),
   }
   const finish = async (status: RunResult['status']): Promise<RunResult> => {
     // Declined or interrupted runs stay open: the next run of the same playbook resumes them.
@@ -86,7 +86,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
       emit({ kind: 'step-skipped', step: step.id, reason: skip })
       continue
     }
-    if (step.pause !== undefined && !(await approve(deps, step.id, step.pause))) {
+    if (step.pause !== undefined && !(await approve(deps, step.id, step.pause, rec))) {
       emit({ kind: 'notice', level: 'warn', message: `approval for step ${step.id} refused: the run stops here; rerun to resume it, or roll it back` })
       return finish('declined')
     }
@@ -219,8 +219,10 @@ export function revertTargets(runId: string, state: RunState, registry: EngineDe
   })
 }
 
-async function approve(deps: EngineDeps, step: string, question: string): Promise<boolean> {
+/** Asks (or takes --yes), and journals the answer: the report shows who waited for whom, and when. */
+async function approve(deps: EngineDeps, step: string, question: string, rec: Recorder): Promise<boolean> {
   const granted = deps.options.yes ? true : await deps.prompt(question).catch(() => false)
+  await rec.write({ t: 'approval', step, question, granted })
   deps.emit({ kind: 'approval', step, question, granted })
   return granted
 }

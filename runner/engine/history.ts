@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js'
 import { foldRun, type RunState } from './run-state.js'
 import { resolveRun } from './rollback.js'
 import { describeUndo, readIndex, undoOf } from './undone.js'
+import { buildReport, type RunReport } from '../report/model.js'
 
 export type RunSummary = {
   runId: string
@@ -41,7 +42,8 @@ export async function history(journal: Journal): Promise<RunSummary[]> {
       playbook: s.begin.playbook,
       env: s.begin.env,
       mode: forward ? 'run' : 'rollback',
-      started: new Date(s.begin.startedAt).toISOString(),
+      // On the run's clock (the sandbox's on the sandbox), as its id and journal are.
+      started: new Date(s.begin.at).toISOString(),
       status: status + note,
       stepsApplied: s.steps.filter((st) => st.items.size > 0 && [...st.items.values()].some((i) => i.applied)).length,
       ...(s.begin.rollbackOf ? { rollbackOf: s.begin.rollbackOf } : {}),
@@ -64,4 +66,22 @@ export async function show(journal: Journal, runId: string): Promise<RunDetail> 
   })
   if (entries.length === 0) throw new UsageError(`no run ${runId} in this state directory (see \`playbook history\`)`)
   return { runId, state: foldRun(entries), entries: entries.length }
+}
+
+/**
+ * The report of one run (runner/report/): its journal, the runs that rolled it back, and for a
+ * rollback run the journal of the run it undid.
+ */
+export async function report(journal: Journal, runId: string): Promise<RunReport> {
+  const detail = await show(journal, runId)
+  const entries = await journal.read(detail.runId)
+  const rolledBackBy: string[] = []
+  for (const id of await journal.runs()) {
+    if (id === detail.runId) continue
+    const begin = (await journal.read(id)).find((e) => e.t === 'begin')
+    if (begin?.t === 'begin' && begin.rollbackOf === detail.runId) rolledBackBy.push(id)
+  }
+  const of = detail.state.begin?.rollbackOf
+  const source = of ? await journal.read(of).catch(() => undefined) : undefined
+  return buildReport(detail.runId, entries, { rolledBackBy, source })
 }

@@ -57,7 +57,7 @@ export async function rollback(target: string | TargetRun, deps: RollbackDeps, o
     deps.emit({ kind: 'rollback-already-done', source: found.runId, by: undo.by })
     return { runId: null, source: found.runId, status: 'already-rolled-back', exitCode: 0 }
   }
-  const runId = newRunId((deps.wallNow ?? Date.now)(), await deps.journal.runs())
+  const runId = newRunId(deps.clock.now(), await deps.journal.runs())
   const rec = new Recorder(deps.journal, runId, deps.clock)
   await rec.write({
     t: 'begin', runId, playbook: begin.playbook, file: begin.file, sha256: begin.sha256, env: begin.env, where: begin.where, mode: 'rollback',

@@ -105,6 +105,7 @@ export function foldRun(entries: readonly JournalEntry[]): RunState {
         state.reverted.push({ source: e.source, step: e.sourceStep ?? e.step, keys: e.keys, passed: e.passed ?? [] })
         break
       case 'skipped':
+      case 'approval':
       case 'reverting':
         break
       default: {

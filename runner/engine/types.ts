@@ -48,7 +48,7 @@ export type EngineDeps = {
    * is journaled failed, nothing is rolled back and the run stays open for a rerun to resume.
    */
   interrupt?: AbortSignal
-  /** Wall clock for run ids (defaults to Date.now). */
+  /** Wall clock for the journaled `startedAt` (defaults to Date.now); run ids follow the run's clock. */
   wallNow?: () => number
 }
 

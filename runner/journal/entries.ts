@@ -52,6 +52,8 @@ export type SkippedEntry = Base & { t: 'skipped'; step: string; reason: string }
 export type DoneEntry = Base & { t: 'done'; step: string; changed: number }
 export type FactEntry = Base & { t: 'fact'; step: string; kind: string; data: Record<string, unknown> }
 export type WaitEntry = Base & { t: 'wait'; step: string; ms: number; reason: string; virtual: boolean }
+/** A person (or `--yes`) answered an approval: a `pause:` or a gate of a staged step. */
+export type ApprovalEntry = Base & { t: 'approval'; step: string; question: string; granted: boolean }
 /**
  * Rollback: about to restore these items of `step` (of run `source`) to their before-states.
  * `sourceStep` names the step of `source` whose items these are, when it is not `step` (a step of
@@ -78,6 +80,7 @@ export type JournalEntry =
   | DoneEntry
   | FactEntry
   | WaitEntry
+  | ApprovalEntry
   | RevertingEntry
   | RevertedEntry
   | RevertFailedEntry

@@ -1,4 +1,5 @@
 /** Renderers that attach to engine events: plain lines (no TTY) and JSON lines (`--output json`). */
+import type { Clock } from '../clock.js'
 import type { EngineEvent, Emit } from '../events.js'
 import { formatDuration, formatEvent } from './format.js'
 
@@ -31,9 +32,16 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
   }
 }
 
-/** Exactly one JSON object per event per line, with a timestamp. */
-export function jsonRenderer(write: Write, now: () => number = Date.now): Emit {
-  return (e: EngineEvent) => write(JSON.stringify({ at: new Date(now()).toISOString(), ...e }) + '\n')
+/**
+ * Exactly one JSON object per event per line, stamped with the wall time (`at`) and, when the run
+ * is on the sandbox's virtual clock, that clock's time too (`clock`), which the journal and the
+ * report use.
+ */
+export function jsonRenderer(write: Write, now: () => number = Date.now, runClock: () => Clock | undefined = () => undefined): Emit {
+  return (e: EngineEvent) => {
+    const c = runClock()
+    write(JSON.stringify({ at: new Date(now()).toISOString(), ...(c?.virtual ? { clock: new Date(c.now()).toISOString() } : {}), ...e }) + '\n')
+  }
 }
 
 /** Sends each event to every sink; a failing sink never stops a run. */

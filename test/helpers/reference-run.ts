@@ -59,8 +59,9 @@ export async function openWorld(opts: { estate?: Estate } = {}): Promise<World> 
   }
 }
 
-export async function loadReference(env: string, file = REFERENCE): Promise<Playbook> {
-  const r = await loadPlaybook(file, { env })
+/** `env` null: a playbook without environments (the benchmark's). */
+export async function loadReference(env: string | null, file = REFERENCE): Promise<Playbook> {
+  const r = await loadPlaybook(file, { env: env ?? undefined })
   if (!r.ok) throw new Error(`${file} does not load: ${JSON.stringify(r.problems)}`)
   return r.playbook
 }
@@ -110,7 +111,7 @@ export type RunOpts = Partial<EngineOptions> & {
   edit?: (pb: Playbook) => Playbook
 }
 
-export async function runReference(w: World, env = 'prod', opts: RunOpts = {}) {
+export async function runReference(w: World, env: string | null = 'prod', opts: RunOpts = {}) {
   const { file = REFERENCE, prompt, edit, ...options } = opts
   const pb = await loadReference(env, file)
   return run(edit ? edit(pb) : pb, { ...deps(w, file, options), ...(prompt ? { prompt } : {}) })
