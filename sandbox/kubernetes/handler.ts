@@ -18,7 +18,7 @@ import { decodeProtobuf, encodeProtobuf, negotiate, PROTOBUF, type Format } from
 import { isBuiltIn } from './protobuf-schema.js'
 import { groupVersion, type ResourceType } from './resources.js'
 import { isKubePath, parseRoute, type KubeRoute } from './route.js'
-import { badRequest, json, KubeStatusError, methodNotAllowed, pathNotFound, unsupportedBodyType } from './status.js'
+import { badRequest, json, KubeStatusError, methodNotAllowed, pathNotFound, unsupportedBodyType, unsupportedMediaType } from './status.js'
 import { getScale, hasScale, writeScale } from './scale.js'
 import { create, patch, remove, update, type WriteRequest } from './write.js'
 
@@ -46,13 +46,14 @@ function verbOf(req: SandboxRequest, route: Extract<KubeRoute, { kind: 'resource
 const builtIn = (t: ResourceType) => isBuiltIn(groupVersion(t), t.kind)
 
 /**
- * The request body: JSON, YAML for apply, or protobuf for a built-in kind (a protobuf patch is
- * left for the patch verb to refuse with 415, as the API server does).
+ * The request body: JSON, YAML for apply, or protobuf for a built-in kind (not for a patch: the
+ * API server refuses that with 415 before it looks the object up).
  */
 function decodeBody(req: SandboxRequest, verb: Verb, t: ResourceType): unknown {
   if (contentTypeOf(req) === PROTOBUF && req.body.length > 0) {
     if (!builtIn(t)) throw unsupportedBodyType()
-    return verb === 'patch' ? undefined : decodeProtobuf(req.body)
+    if (verb === 'patch') throw unsupportedMediaType(PROTOBUF)
+    return decodeProtobuf(req.body)
   }
   const text = req.body.toString('utf8')
   if (text.trim() === '') return undefined
