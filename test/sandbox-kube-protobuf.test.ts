@@ -15,7 +15,7 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00])
 const DIR = join(ROOT, 'sandbox/kubernetes/proto')
 const schema = new protobuf.Root()
 schema.resolvePath = (_o, target) => (target.startsWith(DIR) ? target : join(DIR, target))
-schema.loadSync(['k8s.io/api/core/v1/generated.proto', 'k8s.io/api/apps/v1/generated.proto', 'k8s.io/api/batch/v1/generated.proto', 'k8s.io/api/autoscaling/v1/generated.proto'], { keepCase: true })
+schema.loadSync(['k8s.io/api/core/v1/generated.proto', 'k8s.io/api/apps/v1/generated.proto', 'k8s.io/api/batch/v1/generated.proto', 'k8s.io/api/autoscaling/v1/generated.proto', 'k8s.io/api/coordination/v1/generated.proto'], { keepCase: true })
 const type = (name: string) => schema.lookupType(name)
 const Unknown = type('k8s.io.apimachinery.pkg.runtime.Unknown')
 
@@ -148,6 +148,17 @@ describe('protobuf request bodies', () => {
     expect(item.spec.suspend).toBe(false)
     expect(item.metadata.creationTimestamp.seconds).toBe(Math.floor(Date.parse(stored.metadata.creationTimestamp) / 1000))
     expect(item.metadata.managedFields[0].fieldsV1.Raw.length).toBeGreaterThan(2)
+  })
+
+  it('keeps a Lease\'s MicroTime to the microsecond', async () => {
+    const renew = { seconds: Math.floor(Date.parse('2026-03-02T01:50:00Z') / 1000), nanos: 123_456_789 }
+    const lease = { metadata: { name: 'leader', namespace: 'shop' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15, acquireTime: { seconds: renew.seconds - 60 }, renewTime: renew } }
+    const created = await call('POST', '/apis/coordination.k8s.io/v1/namespaces/shop/leases', envelope('coordination.k8s.io/v1', 'Lease', 'k8s.io.api.coordination.v1.Lease', lease))
+    expect(created.status).toBe(201)
+    const stored = await getJson('/apis/coordination.k8s.io/v1/namespaces/shop/leases/leader')
+    expect(stored.spec).toEqual({ holderIdentity: 'a', leaseDurationSeconds: 15, acquireTime: '2026-03-02T01:49:00.000000Z', renewTime: '2026-03-02T01:50:00.123456Z' })
+    const read = open((await call('GET', '/apis/coordination.k8s.io/v1/namespaces/shop/leases/leader', undefined, { accept: PB })).body, 'k8s.io.api.coordination.v1.Lease')
+    expect(read.object.spec.renewTime).toEqual({ seconds: renew.seconds, nanos: 123_456_000 })
   })
 
   it('answers failures as a protobuf Status, and takes a protobuf DeleteOptions', async () => {
