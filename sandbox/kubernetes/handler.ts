@@ -6,13 +6,19 @@
  * `<verb> <resource>[/<subresource>]` with verb one of get, list, create, update, patch, apply
  * (a server-side apply patch), delete — e.g. `apply deployments`, `patch cronjobs`,
  * `update deployments/status`. Writes are `mutating` unless they carry `dryRun=All`.
+ *
+ * Media types: bodies in JSON (YAML for apply), or protobuf for built-in kinds; answers in JSON,
+ * or protobuf when the client's Accept header asks for it first (protobuf-wire.ts).
  */
 import { parse as parseYaml } from 'yaml'
 import type { InjectedError, Operation, SandboxCore, SandboxRequest, SandboxResponse, ServiceHandler } from '../types.js'
 import { discovery } from './discovery.js'
 import { listCollection, getObject } from './read.js'
+import { decodeProtobuf, encodeProtobuf, negotiate, PROTOBUF, type Format } from './protobuf-wire.js'
+import { isBuiltIn } from './protobuf-schema.js'
+import { groupVersion, type ResourceType } from './resources.js'
 import { isKubePath, parseRoute, type KubeRoute } from './route.js'
-import { badRequest, json, KubeStatusError, methodNotAllowed, pathNotFound } from './status.js'
+import { badRequest, json, KubeStatusError, methodNotAllowed, pathNotFound, unsupportedBodyType, unsupportedMediaType } from './status.js'
 import { getScale, hasScale, writeScale } from './scale.js'
 import { create, patch, remove, update, type WriteRequest } from './write.js'
 
@@ -37,7 +43,18 @@ function verbOf(req: SandboxRequest, route: Extract<KubeRoute, { kind: 'resource
   }
 }
 
-function decodeBody(req: SandboxRequest): unknown {
+const builtIn = (t: ResourceType) => isBuiltIn(groupVersion(t), t.kind)
+
+/**
+ * The request body: JSON, YAML for apply, or protobuf for a built-in kind (not for a patch: the
+ * API server refuses that with 415 before it looks the object up).
+ */
+function decodeBody(req: SandboxRequest, verb: Verb, t: ResourceType): unknown {
+  if (contentTypeOf(req) === PROTOBUF && req.body.length > 0) {
+    if (!builtIn(t)) throw unsupportedBodyType()
+    if (verb === 'patch') throw unsupportedMediaType(PROTOBUF)
+    return decodeProtobuf(req.body)
+  }
   const text = req.body.toString('utf8')
   if (text.trim() === '') return undefined
   try {
@@ -45,6 +62,13 @@ function decodeBody(req: SandboxRequest): unknown {
   } catch (err) {
     throw badRequest(`error decoding request body: ${(err as Error).message}`)
   }
+}
+
+/** A JSON answer (object, list or Status) re-encoded as protobuf; kinds without a message type stay JSON. */
+function encodeAs(format: Format, res: SandboxResponse): SandboxResponse {
+  if (format === 'json' || res.headers?.['content-type'] !== 'application/json' || typeof res.body !== 'string') return res
+  const body = encodeProtobuf(JSON.parse(res.body) as Record<string, unknown>)
+  return body ? { ...res, headers: { ...res.headers, 'content-type': PROTOBUF }, body } : res
 }
 
 /** The field manager named by the request, else (not for apply) the User-Agent's product, as the API server defaults it. */
@@ -72,7 +96,7 @@ function serveResource(req: SandboxRequest, route: Extract<KubeRoute, { kind: 'r
     namespace: route.namespace,
     name: route.name,
     subresource: route.subresource,
-    body: decodeBody(req),
+    body: decodeBody(req, verb, route.type),
     contentType: contentTypeOf(req),
     dryRun: dryRun.length > 0,
     manager: managerOf(req, verb),
@@ -113,12 +137,16 @@ export const kubernetesHandler: ServiceHandler = {
     return { name: `${verb} ${resource}`, mutating: write && !req.url.searchParams.getAll('dryRun').includes('All') }
   },
   handle(req, _op, sb) {
+    let format: Format = 'json'
     try {
       const route = parseRoute(req.url.pathname)
-      if (route.kind === 'resource') return serveResource(req, route, sb)
+      if (route.kind === 'resource') {
+        format = negotiate(req.headers.accept, () => builtIn(route.type))
+        return encodeAs(format, serveResource(req, route, sb))
+      }
       return discovery(route, String(req.headers.host ?? '127.0.0.1')) ?? pathNotFound().toResponse()
     } catch (err) {
-      if (err instanceof KubeStatusError) return err.toResponse()
+      if (err instanceof KubeStatusError) return encodeAs(format, err.toResponse())
       throw err
     }
   },

@@ -100,6 +100,11 @@ export function unsupportedMediaType(type: string): KubeStatusError {
   return new KubeStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; got ${type}`)
 }
 
+/** 415 for a create/update body in a media type the resource does not take (protobuf for a custom resource). */
+export function unsupportedBodyType(): KubeStatusError {
+  return new KubeStatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml')
+}
+
 /** The answer to a successful delete when the object is gone at once. */
 export function deletedStatus(t: ResourceType, name: string, uid: unknown): SandboxResponse {
   return json(200, {
