@@ -29,7 +29,7 @@ const pointer = z.string().refine((s) => {
   } catch {
     return false
   }
-}, 'a JSON pointer such as /spec/backends/0/weight (appending with "-" cannot be undone by path)')
+}, 'a JSON pointer such as /spec/backends/0/weight (to append, give the index of the end, e.g. /spec/backends/2: with "-" a rerun or a rollback cannot find the item again)')
 
 const jsonOp = z.discriminatedUnion('op', [
   z.object({ op: z.literal('add'), path: pointer, value: z.unknown() }).strict(),
