@@ -8,7 +8,7 @@ import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from
 import { sameState } from '../runner/canonical.js'
 import { submitChanges, toRoute53Change } from './route53/batch.js'
 import { recordChanges, specKeys } from './route53/desired.js'
-import { parseKey, recordKey, type RecordState } from './route53/names.js'
+import { closestSets, describeRecord, parseKey, recordKey, type RecordState } from './route53/names.js'
 import { route53RecordsParams, type Route53RecordsParams } from './route53/records-params.js'
 import { formatGate, ttlGate } from './route53/ttl-gate.js'
 import { checkGate, stageWeights } from './route53/weighted.js'
@@ -18,6 +18,7 @@ import { StepError } from './step-error.js'
 const TYPE = 'route53.records'
 
 export class WeightedSetMissing extends StepError {}
+export class RecordSetMissing extends StepError {}
 export class ShareThresholdExceeded extends StepError {}
 export class TtlGateRefused extends StepError {}
 export class ReadBackMismatch extends StepError {}
@@ -37,7 +38,9 @@ export const route53Records: StepType<Route53RecordsParams> = {
     'Set record sets of one Route 53 hosted zone to new values or alias targets in one atomic change batch, not before the ' +
     'TTL lowered earlier in the run has run out, then wait for INSYNC and read them back. Weighted mode shifts weight from ' +
     'one set identifier to another in stages (e.g. 10, 50, 100%) with an HTTP or approval gate between stages; a failed ' +
-    'gate rolls the records back. Refuses to change more than maxShare of the zone without --force.',
+    'gate rolls the records back. Refuses to change more than maxShare of the zone without --force. A record set that does not ' +
+    'exist is refused at plan time (with the closest existing names) unless it says create: true; the weighted `to` set is the ' +
+    'one exception, the shift creates it.',
   params: route53RecordsParams,
   // The one type that recreates: a record set is wholly its journaled state, and a switched name
   // that no longer resolves is an outage the rollback exists to end.
@@ -58,6 +61,7 @@ export const route53Records: StepType<Route53RecordsParams> = {
           'Name the SetIdentifier of the existing weighted record in weighted.from')
       }
     }
+    if (!keys) refuseMissing(p, zone, out, [...byKey.values()])
     zoneOf.set(out, zone)
     for (const state of Object.values(out)) if (state) zoneOfState.set(state, zone)
     return out
@@ -109,6 +113,23 @@ export const route53Records: StepType<Route53RecordsParams> = {
   },
 
   inverse: (p) => ({ type: TYPE, with: p }),
+}
+
+/**
+ * Forward mode: every record set the params name must exist unless it says `create: true` (a
+ * typo must not create a record while the real one keeps its old target). The weighted `to` set
+ * is the exception: the shift creates it. Restore mode never comes here: it writes journaled states.
+ */
+function refuseMissing(p: Route53RecordsParams, zone: ZoneInfo, out: Observed, sets: RecordState[]): void {
+  const missing = specKeys(p, zone.id).filter((s) => !s.fromKey && !s.spec.create && !out[s.key])
+  if (missing.length === 0) return
+  const lines = missing.map((s) => {
+    const wanted = describeRecord({ Name: s.name, Type: s.spec.type, SetIdentifier: s.spec.setIdentifier })
+    const closest = closestSets(s.name, s.spec.type, sets)
+    return `${wanted} does not exist in zone ${zone.name}${closest.length > 0 ? ` (closest: ${closest.join(', ')})` : ''}`
+  })
+  throw new RecordSetMissing(TYPE, 'observe', lines.join('; '),
+    'Fix the name, type or setIdentifier; if the record set is meant to be new, add `create: true` to it')
 }
 
 /** Distinct name/type pairs changed (the two sets of a weighted pair count once). */

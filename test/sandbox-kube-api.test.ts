@@ -112,6 +112,15 @@ describe('objects', () => {
     )
     expect(failed.code).toBe(422)
     expect((await k.apps.readNamespacedDeployment({ name: 'orders', namespace: 'shop' })).spec?.replicas).toBe(3)
+    // A JSON patch that does not apply (replace on a missing path, a failed test) is the API
+    // server's generic 422: no path, no cause (handlers/patch.go: NewGenericServerResponse).
+    const generic = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server rejected our request due to an error in our request', reason: 'Invalid', details: {}, code: 422 }
+    expect(failed).toEqual(generic)
+    const before = await k.apps.readNamespacedDeployment({ name: 'orders', namespace: 'shop' })
+    for (const body of [[{ op: 'replace', path: '/spec/replica', value: 1 }], [{ op: 'replace', path: '/spec/template/spec/containers/5/image', value: 'x' }], [{ op: 'add', path: '/metadata/annotations/a', value: 'b' }], [{ op: 'remove', path: '/spec/paused' }]]) {
+      expect(await statusOf(k.apps.patchNamespacedDeployment({ name: 'orders', namespace: 'shop', body }, jsonPatch)), JSON.stringify(body)).toEqual(generic)
+    }
+    expect(await k.apps.readNamespacedDeployment({ name: 'orders', namespace: 'shop' })).toEqual(before)
 
     const sidecar = { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'proxy:1' }, { name: 'app', image: 'orders:2' }] } } } }
     const s = await k.apps.patchNamespacedDeployment({ name: 'orders', namespace: 'shop', body: sidecar }, strategic)

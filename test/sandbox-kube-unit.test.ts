@@ -32,7 +32,10 @@ describe('patches', () => {
     expect(out).toEqual({ a: [2, 3], d: 'x', e: 1, 'f/g': true })
     expect(doc).toEqual({ a: [1, 2], b: { c: 'x' } })
     expect(() => jsonPatch(doc, [{ op: 'remove', path: '/zz' }])).toThrow(KubeStatusError)
-    expect(() => jsonPatch(doc, [{ op: 'replace', path: '/zz', value: 1 }])).toThrow(/missing value/)
+    for (const ops of [[{ op: 'replace', path: '/zz', value: 1 }], [{ op: 'replace', path: '/a/2', value: 1 }], [{ op: 'add', path: '/q/r', value: 1 }], [{ op: 'test', path: '/b/c', value: 'y' }], [{ op: 'frob', path: '/a' }]]) {
+      const e = (() => { try { jsonPatch(doc, ops) } catch (err) { return err } })() as KubeStatusError
+      expect([e.code, e.reason, e.message], JSON.stringify(ops)).toEqual([422, 'Invalid', 'the server rejected our request due to an error in our request'])
+    }
   })
 
   it('strategic merge merges named lists by name, deletes with $patch: delete, replaces with $patch: replace', () => {

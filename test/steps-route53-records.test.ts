@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { route53Records, ShareThresholdExceeded, TtlGateRefused } from '../steps/route53-records.js'
+import { RecordSetMissing, route53Records, ShareThresholdExceeded, TtlGateRefused } from '../steps/route53-records.js'
 import { route53Ttl } from '../steps/route53-ttl.js'
 import type { RecordSet } from '../sandbox/estate.js'
 import { awsSandbox, mutating, type AwsSandbox } from './helpers/aws-sandbox.js'
@@ -90,6 +90,43 @@ describe('route53.records against the sandbox', () => {
     for (const c of s.since(m).filter((c) => c.operation !== 'GetChange')) count[c.operation] = (count[c.operation] ?? 0) + 1
     // Observe: one zone lookup and one page; apply: one batch and one read-back page.
     expect(count).toEqual({ ListHostedZonesByName: 1, ListResourceRecordSets: 2, ChangeResourceRecordSets: 1 })
+  })
+
+  it('refuses a record set that does not exist at plan time, naming the zone and the closest names, with no write', async () => {
+    const typo = { zone: 'example.com', records: [{ name: 'ordres', type: 'CNAME', values: ['orders-eks-5678.us-east-1.elb.amazonaws.com'] }] }
+    const m = s.mark()
+    const planned = await planStep(harness({ aws: s.readOnly, clock: s.sb.clock }), route53Records, typo).catch((e) => e)
+    expect(planned).toBeInstanceOf(RecordSetMissing)
+    expect((planned as RecordSetMissing).phase).toBe('observe')
+    expect((planned as Error).message).toContain('ordres.example.com. CNAME does not exist in zone example.com.')
+    expect((planned as Error).message).toMatch(/closest: orders\.example\.com\. CNAME/)
+    expect((planned as Error).message).toContain('create: true')
+    const run = await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, typo).catch((e) => e)
+    expect(run).toBeInstanceOf(RecordSetMissing)
+    expect(mutating(s, m)).toHaveLength(0)
+    expect(zoneSets(s).some((r) => r.Name.startsWith('ordres'))).toBe(false)
+
+    // The right name with the wrong type is named too: the closest sets include the same name's other types.
+    const wrongType = { zone: 'example.com', records: [{ name: 'orders', type: 'A', values: ['192.0.2.10'] }] }
+    const typed = await planStep(harness({ aws: s.readOnly, clock: s.sb.clock }), route53Records, wrongType).catch((e) => e)
+    expect(typed).toBeInstanceOf(RecordSetMissing)
+    expect((typed as Error).message).toMatch(/closest: orders\.example\.com\. CNAME/)
+  })
+
+  it('creates a record set that says create: true; a rerun is idle and the restore deletes it again', async () => {
+    const initial = s.sb.dump()
+    const params = { zone: 'example.com', records: [{ name: 'orders-eks', type: 'CNAME', values: ['orders-eks-5678.us-east-1.elb.amazonaws.com'], ttl: 60, create: true }] }
+    const plan = await planStep(harness({ aws: s.readOnly, clock: s.sb.clock }), route53Records, params)
+    expect(plan.changes.map((c) => c.before)).toEqual([null])
+    const run = await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, params)
+    expect(run.error).toBeUndefined()
+    expect(find(s, 'orders-eks.example.com.', 'CNAME')).toEqual({ Name: 'orders-eks.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'orders-eks-5678.us-east-1.elb.amazonaws.com' }] })
+    const m = s.mark()
+    expect((await runStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, params)).changes).toEqual([])
+    expect(mutating(s, m)).toHaveLength(0)
+    // Restore mode observes the journaled keys whatever create says: a created set is deleted.
+    await restoreStep(harness({ aws: s.aws, clock: s.sb.clock }), route53Records, route53Records.params.parse({ ...params, records: [{ ...params.records[0], create: false }] }), { [run.changes[0].key]: null })
+    expect(s.sb.dump()).toEqual(initial)
   })
 
   it('refuses to change more than maxShare of the zone without --force', async () => {

@@ -62,42 +62,51 @@ type Op = { op: string; path: string; value?: Json; from?: string }
 
 function pointer(path: string): string[] {
   if (path === '') return []
-  if (!path.startsWith('/')) throw badRequest(`the server rejected our request due to an error in our request`)
+  if (!path.startsWith('/')) throw notApplied()
   return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
 }
 
-function parentOf(doc: Json, segs: string[], path: string): { parent: Json; last: string } {
+/** The member or item `s` of `cur` (own members only: "constructor" is no path). */
+const child = (cur: Json, s: string): Json | undefined =>
+  Array.isArray(cur) ? cur[Number(s)] : isObject(cur) && Object.hasOwn(cur, s) ? cur[s] : undefined
+
+function parentOf(doc: Json, segs: string[]): { parent: Json; last: string } {
   let cur: Json = doc
   for (const s of segs.slice(0, -1)) {
-    const next: Json | undefined = Array.isArray(cur) ? cur[Number(s)] : isObject(cur) ? cur[s] : undefined
-    if (next === undefined) throw missing(path)
+    const next = child(cur, s)
+    if (next === undefined) throw notApplied()
     cur = next
   }
   return { parent: cur, last: segs[segs.length - 1] }
 }
 
-function missing(path: string): KubeStatusError {
-  return new KubeStatusError(422, 'Invalid', `the server rejected our request due to an error in our request: jsonpatch: missing value at path ${path}`)
+/**
+ * A JSON patch that does not apply (missing path, index out of range, failed test, unknown op).
+ * The API server answers every such error of the patch library with the same generic 422
+ * (handlers/patch.go: NewGenericServerResponse without causes): no path, no reason beyond this.
+ */
+function notApplied(): KubeStatusError {
+  return new KubeStatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {})
 }
 
 function read(doc: Json, path: string): Json {
   let cur: Json = doc
   for (const s of pointer(path)) {
-    const next: Json | undefined = Array.isArray(cur) ? cur[Number(s)] : isObject(cur) ? cur[s] : undefined
-    if (next === undefined) throw missing(path)
+    const next = child(cur, s)
+    if (next === undefined) throw notApplied()
     cur = next
   }
   return cur
 }
 
 function remove(doc: Json, path: string): Json {
-  const { parent, last } = parentOf(doc, pointer(path), path)
+  const { parent, last } = parentOf(doc, pointer(path))
   if (Array.isArray(parent)) {
     const i = Number(last)
-    if (!(i >= 0 && i < parent.length)) throw missing(path)
+    if (!(i >= 0 && i < parent.length)) throw notApplied()
     return parent.splice(i, 1)[0]
   }
-  if (!isObject(parent) || !(last in parent)) throw missing(path)
+  if (!isObject(parent) || !Object.hasOwn(parent, last)) throw notApplied()
   const v = parent[last]
   delete parent[last]
   return v
@@ -106,15 +115,15 @@ function remove(doc: Json, path: string): Json {
 function add(doc: Json, path: string, value: Json, replace: boolean): Json {
   const segs = pointer(path)
   if (segs.length === 0) return clone(value)
-  const { parent, last } = parentOf(doc, segs, path)
+  const { parent, last } = parentOf(doc, segs)
   if (Array.isArray(parent)) {
     const i = last === '-' ? parent.length : Number(last)
-    if (!(i >= 0 && i <= parent.length) || (replace && i >= parent.length)) throw missing(path)
+    if (!(i >= 0 && i <= parent.length) || (replace && i >= parent.length)) throw notApplied()
     parent.splice(i, replace ? 1 : 0, clone(value))
   } else if (isObject(parent)) {
-    if (replace && !(last in parent)) throw missing(path)
+    if (replace && !Object.hasOwn(parent, last)) throw notApplied()
     parent[last] = clone(value)
-  } else throw missing(path)
+  } else throw notApplied()
   return doc
 }
 
@@ -142,11 +151,10 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         doc = add(doc, o.path, read(doc, o.from ?? ''), false)
         break
       case 'test':
-        if (canonical(read(doc, o.path)) !== canonical(o.value ?? null))
-          throw new KubeStatusError(422, 'Invalid', `the server rejected our request due to an error in our request: testing value ${o.path} failed: test failed`)
+        if (canonical(read(doc, o.path)) !== canonical(o.value ?? null)) throw notApplied()
         break
       default:
-        throw badRequest(`Unexpected kind: ${o.op}`)
+        throw notApplied()
     }
   }
   return doc

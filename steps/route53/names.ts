@@ -3,6 +3,7 @@
  * Item key: `route53:<zoneId>:<name>:<type>:<setIdentifier or ->` (zone id without /hostedzone/).
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
+import { editDistance } from '../../runner/playbook/suggest.js'
 
 /** A record set as an item state: exactly what ListResourceRecordSets returns, as plain JSON. */
 export type RecordState = {
@@ -66,4 +67,15 @@ export function valueText(rs: RecordState | null): string {
   const values = (rs.ResourceRecords ?? []).map((r) => r.Value).join(', ')
   const weight = rs.Weight === undefined ? '' : ` weight ${rs.Weight}`
   return `${values} ttl ${rs.TTL ?? '-'}${weight}`
+}
+
+/**
+ * The record sets of `sets` whose names are closest to `name` (edit distance; the same type first
+ * on a tie), for "did you mean" in errors. At most `limit`, each described once.
+ */
+export function closestSets(name: string, type: string, sets: RecordState[], limit = 3): string[] {
+  const ranked = sets
+    .map((rs) => ({ rs, d: editDistance(name, rs.Name) * 2 + (rs.Type === type ? 0 : 1) }))
+    .sort((a, b) => a.d - b.d)
+  return [...new Set(ranked.map((r) => describeRecord(r.rs)))].slice(0, limit)
 }

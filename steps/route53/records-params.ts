@@ -19,6 +19,7 @@ export const recordSpec = z
     ttl: z.number().int('ttl must be whole seconds').min(0).optional(),
     setIdentifier: z.string().min(1).optional(),
     weight: z.number().int().min(0).max(255).optional(),
+    create: z.boolean().default(false).describe('create the record set if it does not exist (otherwise a missing one is refused)'),
   })
   .strict()
   .refine((r) => (r.values ? 1 : 0) + (r.alias ? 1 : 0) === 1, 'give either values or alias for each record')
