@@ -70,7 +70,7 @@ describe('plan on a fresh estate', () => {
     const planned = await planReference(w, 'test')
     const gate = stepOf(planned.steps, 'switch-dns').notes.map((n) => n.message).find((m) => m.startsWith('switch not before'))
     expect(gate).toMatch(/previous TTL 300 s/)
-    expect(gate).toMatch(/switch not before 02:00:00Z, 300 s from now/)
+    expect(gate).toMatch(/switch not before 02:00:00Z, 5 min from now/)
     expect(gate).not.toMatch(/\b60 s\b/)
   })
 })
