@@ -23,7 +23,7 @@ export type EngineEvent =
   | { kind: 'rollback-step-done'; step: string; restored: string[]; unchanged: string[] }
   | { kind: 'rollback-skipped'; step: string; reason: string }
   | { kind: 'rollback-failed'; step: string; error: string }
-  | { kind: 'run-end'; runId: string; status: RunStatus | 'planned' | 'declined' | 'interrupted'; exitCode: number }
+  | { kind: 'run-end'; runId: string; status: RunStatus | 'planned' | 'declined' | 'interrupted' | 'refused'; exitCode: number }
   | { kind: 'notice'; level: 'info' | 'warn'; message: string }
 
 export type EventKind = EngineEvent['kind']
