@@ -6,6 +6,7 @@
  *   when both step types hold the same kind of state (`itemStates`);
  * - Kubernetes objects an earlier step's dry-run writes would create or change are seen by later
  *   reads (plan-kube.ts);
+ * - the same AWS read is made once per plan (plan-aws.ts): nothing writes in between;
  * - facts an earlier step would journal (`planned`) are in `ctx.facts`, and the clock a later step
  *   sees has moved on by the waits planned before it (the TTL gate), so the notes say when.
  */
@@ -15,6 +16,7 @@ import { canonicalJson, sameState } from '../canonical.js'
 import { messageOf } from '../errors.js'
 import { ClientPool } from './clients.js'
 import { stepContext, type ContextBase } from './context.js'
+import { memoizedReads } from './plan-aws.js'
 import { PlannedObjects } from './plan-kube.js'
 import type { FoundRun } from './runs.js'
 import type { ClientFactories, ResolvedStep } from './types.js'
@@ -66,10 +68,15 @@ function planClock(inner: Clock): Clock & { advance(ms: number): void } {
 
 export async function planSteps(steps: readonly ResolvedStep[], scope: PlanScope): Promise<StepPlan[]> {
   const objects = new PlannedObjects()
-  const kube = scope.clients.kube
+  const { kube, aws } = scope.clients
   const clock = planClock(scope.clock)
+  const clients: ClientFactories = {
+    ...scope.clients,
+    ...(kube ? { kube: async (o) => objects.wrap(await kube(o)) } : {}),
+    ...(aws ? { aws: async (o) => memoizedReads(await aws(o)) } : {}),
+  }
   const base: ContextBase = {
-    pool: new ClientPool({ ...scope.clients, ...(kube ? { kube: async (o) => objects.wrap(await kube(o)) } : {}) }, true),
+    pool: new ClientPool(clients, true),
     clock,
     options: scope.options,
     facts: [...scope.facts],
