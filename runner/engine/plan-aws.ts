@@ -10,8 +10,9 @@ import { canonicalJson } from '../canonical.js'
 
 export function memoizedReads(clients: AwsClients): AwsClients {
   const memo = new Map<string, Promise<unknown>>()
-  const wrap = (service: string, client: object) =>
-    new Proxy(client, {
+  const wrap = (service: string, client: object | undefined) => {
+    if (typeof client !== 'object' || client === null) return client
+    return new Proxy(client, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver)
         if (typeof name !== 'string' || typeof value !== 'function' || !isReadOperation(name[0].toUpperCase() + name.slice(1))) return value
@@ -30,6 +31,7 @@ export function memoizedReads(clients: AwsClients): AwsClients {
         }
       },
     })
+  }
   return {
     route53: wrap('route53', clients.route53) as AwsClients['route53'],
     ecs: wrap('ecs', clients.ecs) as AwsClients['ecs'],

@@ -108,7 +108,7 @@ export async function planSteps(steps: readonly ResolvedStep[], scope: PlanScope
     try {
       if (!type) throw new Error(`unknown step type ${step.type}`)
       const states = type.itemStates ?? type.type
-      const ctx = stepContext({ ...base, emit: () => {} }, step.id, new AbortController().signal)
+      const ctx = stepContext(base, step.id, new AbortController().signal)
       if (step.restoreFrom !== undefined) {
         await planRestore(step, type, scope, entry, (now) => overlay(now, states), ctx)
       } else {
