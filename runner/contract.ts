@@ -46,6 +46,17 @@ export type Fact = {
 /** A remark on a plan: a warning (irreversible, alias skipped) or information (TTL gate time). */
 export type Note = { level: 'info' | 'warn'; message: string }
 
+/**
+ * What applying a step's changes would leave for the later steps of the run, as a plan sees it
+ * ahead of time (see {@link StepType.planned}).
+ */
+export type PlannedEffects = {
+  /** The facts apply would journal (the engine adds the step id). */
+  facts?: Array<Pick<Fact, 'kind' | 'data'>>
+  /** The least time apply would wait (a TTL gate), in ms; later steps are planned that much later. */
+  waitMs?: number
+}
+
 /** Options of the current invocation that steps may honour. */
 export type RunOptions = {
   /** `--force`: pass safety thresholds and drift checks. */
@@ -142,6 +153,13 @@ export interface StepType<P = any> {
    * such an item with a warning. Without `--force` it is refused like drift either way.
    */
   readonly recreatesVanished?: string
+  /**
+   * Names the shape of this type's item states. A plan lays an earlier step's planned state of an
+   * item over a later step's observation of the same key only when both types share it (both
+   * route53 types hold a record set; the k8s types hold different views of one object, which the
+   * plan-mode Kubernetes client overlays instead). Default: the type itself.
+   */
+  readonly itemStates?: string
 
   /**
    * Read the current state of every item the step touches. Writes nothing, ever (the clients it
@@ -158,6 +176,14 @@ export interface StepType<P = any> {
 
   /** Extra plan remarks (TTL gate time, skipped aliases, thresholds). Pure; optional. */
   notes?(ctx: StepContext, p: P, now: Observed, changes: Change[]): Note[]
+
+  /**
+   * Pure; optional. For plan and preflight: the facts `apply` would journal for `changes` and the
+   * least time it would wait, if it started at `ctx.clock.now()`. Later steps of the plan see
+   * these facts in `ctx.facts` and a clock moved on by the wait, so their notes (the TTL gate, the
+   * cron gap) say what the run will do.
+   */
+  planned?(ctx: StepContext, p: P, changes: Change[]): PlannedEffects
 
   /**
    * Make the changes. The engine has made every change's before-state durable first. Report

@@ -31,6 +31,13 @@ export class RevertFailed extends Error {
   }
 }
 
+/** A step of a run cannot be planned in its preflight: the run is refused before any write. */
+export class PreflightRefused extends Error {
+  constructor(readonly step: string, cause: unknown) {
+    super(`step ${step} (preflight) cannot be planned: ${messageOf(cause)}; nothing was changed. Fix the step (\`playbook plan\` shows every step) and run again`, { cause })
+  }
+}
+
 /** Invalid invocation (unknown step for --from, unknown run id ...): exit code 2. */
 export class UsageError extends Error {}
 

@@ -34,7 +34,7 @@ export type EngineEvent =
    * scheduled jobs now running on neither side, and the command that continues (null: none needed).
    */
   | { kind: 'rollback-left'; source: string; steps: Array<{ step: string; keys: string[] }>; jobs: Array<{ job: string; ecs: string; kubernetes: string }>; command: string | null }
-  | { kind: 'run-end'; runId: string; status: RunStatus | 'planned' | 'declined' | 'interrupted'; exitCode: number }
+  | { kind: 'run-end'; runId: string; status: RunStatus | 'planned' | 'declined' | 'interrupted' | 'refused'; exitCode: number }
   | { kind: 'notice'; level: 'info' | 'warn'; message: string }
 
 export type EventKind = EngineEvent['kind']

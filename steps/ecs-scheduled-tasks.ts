@@ -4,7 +4,7 @@
  * rules and schedules). Disabling journals when each stopped, which the CronJob handover uses.
  */
 import { z } from 'zod'
-import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
+import type { ApplyContext, Change, Note, Observed, PlannedEffects, StepContext, StepType } from '../runner/contract.js'
 import { clusterArn } from './ecs/cluster.js'
 import { ecsRulesOf, parseRuleKey, readRule, ruleKey, type RuleState } from './ecs/rules.js'
 import { ecsSchedulesOf, parseScheduleKey, readSchedule, scheduleKey, updateInput, type ScheduleState } from './ecs/schedules.js'
@@ -86,6 +86,13 @@ export const ecsScheduledTasks: StepType<EcsScheduledTasksParams> = {
       : []
   },
 
+  /** The disable times apply journals, taken as the time the step starts. */
+  planned(ctx: StepContext, p: EcsScheduledTasksParams, changes: Change[]): PlannedEffects {
+    if (p.action !== 'disable') return {}
+    const at = ctx.clock.now()
+    return { facts: changes.map((c) => ({ kind: 'ecs.scheduled-task-disabled', data: disabledFact(c.key, c.after as RuleState | ScheduleState, at) })) }
+  },
+
   async apply(ctx: ApplyContext, p: EcsScheduledTasksParams, changes: Change[]): Promise<void> {
     await write(ctx, changes, 'apply', p.action === 'disable')
   },
@@ -138,12 +145,16 @@ async function write(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'res
 
 /** The fact the CronJob handover reads: which job ECS stopped running, and when. */
 async function journalDisabled(ctx: ApplyContext, key: string, after: RuleState | ScheduleState): Promise<void> {
-  await ctx.fact('ecs.scheduled-task-disabled', {
+  await ctx.fact('ecs.scheduled-task-disabled', disabledFact(key, after, ctx.clock.now()))
+}
+
+function disabledFact(key: string, after: RuleState | ScheduleState, disabledAt: number): Record<string, unknown> {
+  return {
     job: after.Name,
     kind: parseRuleKey(key) ? 'rule' : 'schedule',
     arn: after.Arn,
     scheduleExpression: after.ScheduleExpression,
     ...((after as ScheduleState).ScheduleExpressionTimezone ? { timezone: (after as ScheduleState).ScheduleExpressionTimezone } : {}),
-    disabledAt: ctx.clock.now(),
-  })
+    disabledAt,
+  }
 }

@@ -171,7 +171,7 @@ export const k8sCronjobs: StepType<K8sCronjobsParams> = {
       const disabledAt = disabledAtOf(ctx, p, cj)
       const mark = (c.before as CronJobState | null)?.handover
       if (mark) return [{ level: 'info' as const, message: `finishing: ${describeHandover(cj.metadata.name, markedHandover(p, cj, mark, disabledAt), disabledAt)}` }]
-      const message = `if resumed now: ${describeHandover(cj.metadata.name, handoverOf(ctx, p, cj, at), disabledAt)}`
+      const message = `if resumed at ${iso(at)}: ${describeHandover(cj.metadata.name, handoverOf(ctx, p, cj, at), disabledAt)}`
       return [{ level: disabledAt === null ? ('warn' as const) : ('info' as const), message: disabledAt === null ? `${message}; the time comes from the ECS step at run time, or give disabledAt` : message }]
     })
   },

@@ -4,7 +4,7 @@
  * and read the records back. Weighted mode shifts weight from one set to another in stages with a
  * gate between stages.
  */
-import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
+import type { ApplyContext, Change, Note, Observed, PlannedEffects, StepContext, StepType } from '../runner/contract.js'
 import { sameState } from '../runner/canonical.js'
 import { submitChanges, toRoute53Change } from './route53/batch.js'
 import { recordChanges, specKeys } from './route53/desired.js'
@@ -47,6 +47,7 @@ export const route53Records: StepType<Route53RecordsParams> = {
   recreatesVanished:
     'a record set is fully described by its journaled before-state (name, type, TTL, values or alias, weight, set identifier), ' +
     'and the rollback exists to send this name back to its old targets; without it the name does not resolve',
+  itemStates: 'route53.record-set',
 
   async observe(ctx: StepContext, p: Route53RecordsParams, keys?: string[]): Promise<Observed> {
     const zone = await resolveZone(ctx, TYPE, p.zone)
@@ -74,13 +75,12 @@ export const route53Records: StepType<Route53RecordsParams> = {
     const gate = ttlGate(ctx.facts('route53.ttl-lowered'), changes.map((c) => c.key))
     if (gate && changes.length > 0) {
       const when = formatGate(gate.notBefore, ctx.clock.now())
-      notes.push({ level: gate.notBefore > ctx.clock.now() && p.ttlGate === 'refuse' ? 'warn' : 'info', message: `switch not before ${when} (previous TTL of ${gate.records.join(', ')})` })
+      notes.push({ level: gate.notBefore > ctx.clock.now() && p.ttlGate === 'refuse' ? 'warn' : 'info', message: `switch not before ${when} (previous TTL ${gate.previousTtl} s of ${gate.records.join(', ')})` })
       if (ctx.options.skipTtlWait) notes.push({ level: 'warn', message: '--skip-ttl-wait: resolvers may keep answering with the old targets until then' })
     } else if (changes.length > 0) {
-      // Plan of a new run: no lowering journaled yet; say what the gate will be measured from.
-      const ttls = changes.map((c) => (c.before as RecordState | null)?.TTL ?? 0)
-      const longest = Math.max(...ttls)
-      if (longest > 0) notes.push({ level: 'info', message: `switch not before the current TTL (up to ${longest} s) has run out after a TTL lowering earlier in this run is INSYNC` })
+      // No TTL lowering journaled or planned before this step: the run does not wait.
+      const longest = Math.max(...changes.map((c) => (c.before as RecordState | null)?.TTL ?? 0))
+      if (longest > 0) notes.push({ level: 'info', message: `no TTL lowering earlier in this run: switched without a TTL wait; resolvers may keep the old answers up to ${longest} s` })
     }
     const zone = zoneOf.get(now)
     const share = zone ? changedSets(changes) / Math.max(1, zone.recordSetCount) : 0
@@ -89,6 +89,13 @@ export const route53Records: StepType<Route53RecordsParams> = {
     }
     if (p.weighted && changes.length > 0) notes.push({ level: 'info', message: `weighted shift ${p.weighted.from} -> ${p.weighted.to} in stages ${p.weighted.stages.join(', ')}%` })
     return notes
+  },
+
+  /** The TTL gate's wait, when apply would wait it out. */
+  planned(ctx: StepContext, p: Route53RecordsParams, changes: Change[]): PlannedEffects {
+    const gate = ttlGate(ctx.facts('route53.ttl-lowered'), changes.map((c) => c.key))
+    const waits = gate !== null && p.ttlGate === 'wait' && !ctx.options.skipTtlWait
+    return waits ? { waitMs: Math.max(0, gate.notBefore - ctx.clock.now()) } : {}
   },
 
   async apply(ctx: ApplyContext, p: Route53RecordsParams, changes: Change[]): Promise<void> {

@@ -4,7 +4,7 @@
  * effect so that a later `route53.records` step waits until the old TTL has run out.
  */
 import { z } from 'zod'
-import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
+import type { ApplyContext, Change, Note, Observed, PlannedEffects, StepContext, StepType } from '../runner/contract.js'
 import { submitChanges, toRoute53Change } from './route53/batch.js'
 import { describeRecord, fqdn, parseKey, recordKey, type RecordState } from './route53/names.js'
 import { listRecordSets, resolveZone } from './route53/zone.js'
@@ -59,6 +59,7 @@ export const route53Ttl: StepType<Route53TtlParams> = {
     'in one atomic change batch, wait until the change is INSYNC and journal when the lower TTL took effect, so that a later ' +
     'DNS switch waits until the previous TTL has run out. Alias records have no TTL: they are reported and left alone.',
   params: route53TtlParams,
+  itemStates: 'route53.record-set',
 
   async observe(ctx: StepContext, p: Route53TtlParams, keys?: string[]): Promise<Observed> {
     const zone = await resolveZone(ctx, TYPE, p.zone)
@@ -101,6 +102,12 @@ export const route53Ttl: StepType<Route53TtlParams> = {
     return notes
   },
 
+  /** The facts apply journals, the change taken as INSYNC at once (the earliest it can be). */
+  planned(ctx: StepContext, _p: Route53TtlParams, changes: Change[]): PlannedEffects {
+    const at = ctx.clock.now()
+    return { facts: changes.map((c) => ({ kind: 'route53.ttl-lowered', data: loweredFact(parseKey(c.key).zoneId, c, at) })) }
+  },
+
   async apply(ctx: ApplyContext, _p: Route53TtlParams, changes: Change[]): Promise<void> {
     await writeChanges(ctx, changes, 'apply', true)
   },
@@ -133,20 +140,22 @@ async function writeChanges(ctx: ApplyContext, changes: Change[], phase: 'apply'
     const byKey = new Map(zoneChanges.map((c) => [c.key, c]))
     await submitChanges(ctx, TYPE, phase, zoneId, zoneChanges.map(toRoute53Change), async (batch) => {
       if (!journalFacts) return
-      for (const key of batch.keys) {
-        const c = byKey.get(key)!
-        const before = c.before as RecordState
-        const after = c.after as RecordState
-        await ctx.fact('route53.ttl-lowered', {
-          zoneId,
-          name: before.Name,
-          type: before.Type,
-          ...(before.SetIdentifier ? { setIdentifier: before.SetIdentifier } : {}),
-          previousTtl: before.TTL ?? 0,
-          ttl: after.TTL,
-          insyncAt: batch.insyncAt,
-        })
-      }
+      for (const key of batch.keys) await ctx.fact('route53.ttl-lowered', loweredFact(zoneId, byKey.get(key)!, batch.insyncAt))
     })
+  }
+}
+
+/** The fact a later DNS switch measures its TTL gate from. */
+function loweredFact(zoneId: string, c: Change, insyncAt: number): Record<string, unknown> {
+  const before = c.before as RecordState
+  const after = c.after as RecordState
+  return {
+    zoneId,
+    name: before.Name,
+    type: before.Type,
+    ...(before.SetIdentifier ? { setIdentifier: before.SetIdentifier } : {}),
+    previousTtl: before.TTL ?? 0,
+    ttl: after.TTL,
+    insyncAt,
   }
 }

@@ -52,7 +52,7 @@ describe('k8s.cronjobs handover on the sandbox cron ledger', () => {
     expect(w.mutatingSince(from)).toEqual([])
     expect(plan.changes).toHaveLength(4)
     expect(plan.notes.map((n) => n.message)).toContain(
-      `if resumed now: orders-hourly-report: gap after ${T('02:30')}: 1 scheduled time(s); catching up ${T('03:00')} once`,
+      `if resumed at ${T('03:10')}: orders-hourly-report: gap after ${T('02:30')}: 1 scheduled time(s); catching up ${T('03:00')} once`,
     )
 
     const h = w.h(facts)

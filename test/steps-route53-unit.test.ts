@@ -23,7 +23,7 @@ describe('route53 helpers (pure)', () => {
     const fact = (name: string, previousTtl: number, insyncAt: number) => ({ kind: 'route53.ttl-lowered', step: 'lower', data: { zoneId: 'Z1', name, type: 'CNAME', previousTtl, ttl: 60, insyncAt } })
     const facts = [fact('a.example.com.', 3600, T - 2 * 60_000), fact('b.example.com.', 300, T), fact('c.example.com.', 9999, T)]
     const gate = ttlGate(facts, ['route53:Z1:a.example.com.:CNAME:-', 'route53:Z1:b.example.com.:CNAME:x'])
-    expect(gate).toEqual({ notBefore: T + 58 * 60_000, records: ['a.example.com. CNAME', 'b.example.com. CNAME'] })
+    expect(gate).toEqual({ notBefore: T + 58 * 60_000, records: ['a.example.com. CNAME', 'b.example.com. CNAME'], previousTtl: 3600 })
     expect(formatGate(gate!.notBefore, T)).toBe('14:05:10Z, 58 min from now')
     expect(formatGate(T + 86_400_000, T)).toBe('2026-03-03 13:07:10Z, 1440 min from now')
     expect(ttlGate(facts, ['route53:Z2:a.example.com.:CNAME:-'])).toBeNull()

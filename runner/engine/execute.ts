@@ -8,13 +8,20 @@
  * crash the journaled before-state is kept, not the state observed now. On failure the run is
  * rolled back (newest step first) or stopped, as the step's `onFailure` says. Returns data; never
  * prints or exits.
+ *
+ * Before anything is journaled or written, the preflight (preflight.ts) plans every step the run
+ * will run; if one cannot be planned the run is refused (exit code 2) with nothing journaled, so a
+ * refused new run is neither resumable nor something to roll back, and a refused resume leaves
+ * the run it would resume as it was.
  */
 import type { Change, StepType } from '../contract.js'
-import { Interrupted, StepFailed, UsageError, messageOf } from '../errors.js'
+import { Interrupted, PreflightRefused, StepFailed, UsageError, messageOf } from '../errors.js'
 import { newRunId } from '../journal/run-id.js'
 import type { RunStatus } from '../journal/entries.js'
 import { ClientPool } from './clients.js'
 import { applyContext, stepContext, type ContextBase } from './context.js'
+import { preflight } from './preflight.js'
+import { selectionSkip } from './planner.js'
 import { Recorder } from './recorder.js'
 import { reportLeft } from './left.js'
 import { revertAll, revertStep, inverseOf, stops, type RevertEnv, type RevertTarget } from './revert.js'
@@ -24,7 +31,7 @@ import { withTimeout } from './timeout.js'
 import type { EngineDeps, Playbook, ResolvedStep, RunResult } from './types.js'
 
 const EXIT_OF: Record<RunResult['status'], RunResult['exitCode']> = {
-  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, interrupted: 1, 'rollback-incomplete': 3,
+  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, interrupted: 1, refused: 2, 'rollback-incomplete': 3,
 }
 
 export function checkSelection(playbook: Playbook, opts: { from?: string; only?: string }): void {
@@ -48,6 +55,14 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   // A resumed rollback-playbook run keeps restoring the run it started on.
   const pinned = resumed?.state.begin?.rollbackOf
   const source = playbook.rollbackOf ? await sourceRun(journal, pinned ? { ...playbook.rollbackOf, run: pinned } : playbook.rollbackOf, env) : undefined
+  const prior: RunState = resumed?.state ?? foldRun([])
+  const unplannable = await preflight(playbook, deps, prior, source)
+  if (unplannable.length > 0) {
+    for (const s of unplannable) emit({ kind: 'step-failed', step: s.step, phase: 'preflight', error: new PreflightRefused(s.step, s.error).message })
+    emit({ kind: 'notice', level: 'warn', message: `run refused by its preflight: ${unplannable.length} step(s) cannot be planned (${unplannable.map((s) => s.step).join(', ')}); nothing was changed${resumed ? ` and run ${runId} stays as it was (rerun to resume it, or roll it back)` : ' and no run was journaled'}` })
+    emit({ kind: 'run-end', runId, status: 'refused', exitCode: EXIT_OF.refused })
+    return { runId, status: 'refused', exitCode: EXIT_OF.refused, resumed: !!resumed }
+  }
   if (!resumed) {
     await rec.write({
       t: 'begin', runId, playbook: playbook.name, file: deps.source.file, sha256: deps.source.sha256, env, mode: 'run',
@@ -55,7 +70,6 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
       options: { ...options }, vars: playbook.vars, startedAt: (deps.wallNow ?? Date.now)(), ...(source ? { rollbackOf: source.runId } : {}),
     })
   }
-  const prior: RunState = resumed?.state ?? foldRun([])
   emit({ kind: 'run-start', runId, playbook: playbook.name, env, mode: 'run', resumed: !!resumed, steps: playbook.steps.map((s) => s.id) })
   if (resumed) emit({ kind: 'notice', level: 'info', message: `resuming run ${runId}: finished steps are checked again, journaled before-states are kept` })
 
@@ -80,7 +94,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   for (const step of playbook.steps) {
     if (deps.interrupt?.aborted) return finish('interrupted')
     reached ||= step.id === options.from
-    const skip = !reached ? `before --from ${options.from}` : options.only !== undefined && step.id !== options.only ? `not --only ${options.only}` : !step.when ? 'its `when` is false' : undefined
+    const skip = selectionSkip(step, reached, options)
     if (skip) {
       await rec.write({ t: 'skipped', step: step.id, reason: skip })
       emit({ kind: 'step-skipped', step: step.id, reason: skip })

@@ -54,7 +54,8 @@ export type EngineDeps = {
 
 export type RunResult = {
   runId: string
-  status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined' | 'interrupted'
-  exitCode: 0 | 1 | 3
+  /** `refused`: the preflight found a step that cannot be planned; nothing was written or journaled. */
+  status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined' | 'interrupted' | 'refused'
+  exitCode: 0 | 1 | 2 | 3
   resumed: boolean
 }

@@ -6,13 +6,14 @@
 import type { Fact } from '../../runner/contract.js'
 import { parseKey } from './names.js'
 
-export type TtlGate = { notBefore: number; records: string[] }
+export type TtlGate = { notBefore: number; records: string[]; /** The largest previous TTL among them, in seconds. */ previousTtl: number }
 
 type Lowered = { zoneId: string; name: string; type: string; previousTtl: number; insyncAt: number }
 
 /** The latest instant any of `keys` may change, or null when no fact constrains them. */
 export function ttlGate(facts: Fact[], keys: string[]): TtlGate | null {
   let notBefore = -Infinity
+  let previousTtl = 0
   const records: string[] = []
   const wanted = new Set(keys.map((k) => {
     const { zoneId, name, type } = parseKey(k)
@@ -24,9 +25,10 @@ export function ttlGate(facts: Fact[], keys: string[]): TtlGate | null {
     const id = `${d.zoneId} ${d.name} ${d.type}`
     if (!wanted.has(id)) continue
     notBefore = Math.max(notBefore, d.insyncAt + d.previousTtl * 1000)
+    previousTtl = Math.max(previousTtl, d.previousTtl)
     if (!records.includes(`${d.name} ${d.type}`)) records.push(`${d.name} ${d.type}`)
   }
-  return records.length > 0 ? { notBefore, records } : null
+  return records.length > 0 ? { notBefore, records, previousTtl } : null
 }
 
 /** `14:05:10Z, 58 min from now` (with the date when it is not today, UTC). */

@@ -117,8 +117,9 @@ export async function runReference(w: World, env: string | null = 'prod', opts: 
   return run(edit ? edit(pb) : pb, { ...deps(w, file, options), ...(prompt ? { prompt } : {}) })
 }
 
-export async function planReference(w: World, env = 'prod', file = REFERENCE) {
-  return plan(await loadReference(env, file), deps(w, file, { dryRun: true }))
+export async function planReference(w: World, env = 'prod', file = REFERENCE, edit?: (pb: Playbook) => Playbook) {
+  const pb = await loadReference(env, file)
+  return plan(edit ? edit(pb) : pb, deps(w, file, { dryRun: true }))
 }
 
 export async function rollbackLast(w: World, target = 'last', force = false) {
