@@ -13,25 +13,13 @@ import { main } from '../runner/cli/main.js'
 import type { Io } from '../runner/cli/io.js'
 import { createKubeApi } from '../runner/clients/kube.js'
 import { startSandbox } from '../sandbox/index.js'
+import { CLEAR, SEEDED, b64, secretsPlaybook } from './helpers/secrets.js'
 
 const root = resolve(import.meta.dirname, '..')
 const dirs: string[] = []
 afterAll(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
 })
-
-const b64 = (s: string) => Buffer.from(s).toString('base64')
-/** Every clear value in play: the seeded Secret's, the manifests', and a header credential. */
-export const CLEAR = ['old-db-password-2m9z', 'untouched-value-5p', 'new-db-password-7f3k', 'created-token-91xq', 'orders-reader']
-export const SEEDED = { username: b64('orders-reader'), password: b64('old-db-password-2m9z'), extra: b64('untouched-value-5p') }
-
-export const secretsPlaybook = (manifests: string) => `version: 1
-name: secrets-demo
-steps:
-  - id: deploy
-    type: k8s.apply
-    with: { path: ${JSON.stringify(manifests)}, wait: false }
-`
 
 function leaks(text: string): string[] {
   return CLEAR.flatMap((v) => [v, b64(v)]).filter((v) => text.includes(v))
