@@ -5,6 +5,7 @@ import { history, show } from '../engine/history.js'
 import { FileJournal } from '../journal/file.js'
 import { formatDuration } from '../render/format.js'
 import { renderHtml } from '../render/html.js'
+import { maskSecretObjects, redactText } from '../render/redact.js'
 import type { Io } from './io.js'
 import { EXIT, type GlobalOptions } from './shared.js'
 
@@ -26,9 +27,9 @@ export async function historyCommand(io: Io, g: GlobalOptions): Promise<number> 
 
 export async function showCommand(io: Io, g: GlobalOptions, runId: string, flags: { html?: string }): Promise<number> {
   const detail = await show(new FileJournal(g.stateDir), runId)
-  const { state } = detail
+  const state = maskSecretObjects(detail.state)
   if (flags.html !== undefined) {
-    await writeFile(flags.html, renderHtml(detail))
+    await writeFile(flags.html, redactText(renderHtml({ ...detail, state: maskSecretObjects(detail.state) })))
     io.stderr(`wrote ${flags.html}\n`)
   }
   if (g.output === 'json') {

@@ -1,6 +1,7 @@
 /** Renderers that attach to engine events: plain lines (no TTY) and JSON lines (`--output json`). */
 import type { EngineEvent, Emit } from '../events.js'
 import { formatDuration, formatEvent } from './format.js'
+import { maskSecretObjects } from './redact.js'
 
 export type Write = (text: string) => void
 
@@ -14,7 +15,8 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
     if (streak && streak.count > 1) write(`  … (${streak.count - 1} more, ${formatDuration(streak.ms)} waited in all)\n`)
     streak = undefined
   }
-  return (e: EngineEvent) => {
+  return (raw: EngineEvent) => {
+    const e = maskSecretObjects(raw)
     if (e.kind === 'step-plan' && !opts.verbosePlans && e.changes.length === 0 && e.notes.length === 0) return
     if (e.kind === 'wait') {
       const key = `${e.step}\0${e.reason}`
@@ -33,7 +35,7 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
 
 /** Exactly one JSON object per event per line, with a timestamp. */
 export function jsonRenderer(write: Write, now: () => number = Date.now): Emit {
-  return (e: EngineEvent) => write(JSON.stringify({ at: new Date(now()).toISOString(), ...e }) + '\n')
+  return (e: EngineEvent) => write(JSON.stringify({ at: new Date(now()).toISOString(), ...maskSecretObjects(e) }) + '\n')
 }
 
 /** Sends each event to every sink; a failing sink never stops a run. */
