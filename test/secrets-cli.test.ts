@@ -94,4 +94,39 @@ describe('secrets stay secret (CLI, sandbox)', () => {
     expect(await kube3.list('v1', 'Secret', { namespace: 'shop', labelSelector: 'switchover.dev/run' })).toEqual([])
     await sb3.stop()
   }, 120_000)
+
+  it('prune: dry run lists the journal and the backup of a finished run; --apply removes both', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'secrets-prune-'))
+    dirs.push(dir)
+    const state = join(dir, 'state')
+    const sb = await startSandbox({ stateDir: join(state, 'sandbox'), persist: true })
+    await (await createKubeApi({ kubeconfigPath: sb.kubeconfigPath })).create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-db', namespace: 'shop' }, type: 'Opaque', data: SEEDED })
+    await sb.save()
+    await sb.stop()
+    const cli = async (...args: string[]) => {
+      let out = ''
+      const io: Io = { stdout: (t) => void (out += t), stderr: (t) => void (out += t), stdinIsTTY: false, stdoutIsTTY: false, env: {}, ask: async () => false }
+      return { code: await main(['--state-dir', state, ...args], io), out }
+    }
+    const pb = join(dir, 'pb.yaml')
+    await writeFile(pb, secretsPlaybook(join(root, 'fixtures/manifests/secrets')))
+    expect((await cli('run', pb, '--sandbox', '--yes')).code).toBe(0)
+    const [file] = await readdir(join(state, 'runs'))
+    const runId = file.replace('.jsonl', '')
+    const backup = `shop/orders-db-switchover-${runId}`
+
+    expect((await cli('prune', '--older-than', '30d', '--sandbox')).out).toContain('would remove 0 journals and 0 backups')
+    const dry = await cli('prune', '--older-than', '0d', '--sandbox')
+    expect(dry.code).toBe(0)
+    expect(dry.out).toContain(`would remove journal ${runId}`)
+    expect(dry.out).toContain(`would remove backup Secret ${backup}`)
+    expect(await readdir(join(state, 'runs'))).toEqual([file])
+
+    expect((await cli('prune', '--older-than', '0d', '--sandbox', '--apply')).code).toBe(0)
+    expect(await readdir(join(state, 'runs'))).toEqual([])
+    const sb2 = await startSandbox({ stateDir: join(state, 'sandbox'), persist: true })
+    const kube = await createKubeApi({ kubeconfigPath: sb2.kubeconfigPath })
+    expect(await kube.list('v1', 'Secret', { namespace: 'shop', labelSelector: 'switchover.dev/run' })).toEqual([])
+    await sb2.stop()
+  }, 60_000)
 })

@@ -70,6 +70,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o)))
 
   program
+    .command('prune')
+    .description('remove journals and in-cluster Secret backups of finished runs older than --older-than (dry run unless --apply)')
+    .requiredOption('--older-than <age>', 'age such as 30d or 12h')
+    .option('--apply', 'remove them (default: only print what would be removed)')
+    .option('--no-cluster', 'journals only: do not look for backup Secrets')
+    .option('--context <name>', 'kubeconfig context holding the backups')
+    .option('--sandbox', 'against the in-process sandbox')
+    .action(act(async (o: { olderThan: string }, cmd: Command) => (await import('./prune-command.js')).pruneCommand(io, globals(cmd), o)))
+
+  program
     .command('history')
     .description('runs in the state directory, newest first')
     .action(act(async (_: object, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd))))
