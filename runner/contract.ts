@@ -71,6 +71,11 @@ export type RunOptions = {
 export interface StepContext {
   /** Id of the step being run. */
   readonly stepId: string
+  /**
+   * Id of the run whose items the step writes: the current run, or in a rollback the run being
+   * restored (e.g. to name per-run backups). Absent in a plan of a new run.
+   */
+  readonly runId?: string
   /** AWS SDK v3 clients (read-only wrappers during plan and dry-run: a write throws). */
   readonly aws: AwsClients
   /** Kubernetes access (read-only during plan: only `dryRun: true` writes are allowed). */

@@ -7,7 +7,8 @@
  */
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { link, readFile, rename, unlink, writeFile, mkdir } from 'node:fs/promises'
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { FILE_MODE, privateDir } from './private-files.js'
 import type { EngineEvent, Emit } from './events.js'
 
 export type LockHolder = { host: string; pid: number; runId: string; since: string }
@@ -39,11 +40,11 @@ export async function acquireLock(stateDir: string, emit: Emit, opts: LockOption
   const host = opts.host ?? hostname()
   const pid = opts.pid ?? process.pid
   const isAlive = opts.isAlive ?? pidAlive
-  await mkdir(stateDir, { recursive: true })
+  await privateDir(stateDir)
   const holder: LockHolder = { host, pid, runId: '(starting)', since: new Date((opts.now ?? Date.now)()).toISOString() }
   const write = async (target: 'create' | 'update') => {
     const tmp = `${file}.${pid}.tmp`
-    await writeFile(tmp, JSON.stringify(holder) + '\n')
+    await writeFile(tmp, JSON.stringify(holder) + '\n', { mode: FILE_MODE })
     if (target === 'update') return rename(tmp, file)
     try {
       await link(tmp, file)

@@ -11,8 +11,9 @@ export class CallLog {
   private readonly out: WriteStream | null
 
   constructor(file?: string) {
-    if (file) mkdirSync(dirname(file), { recursive: true })
-    this.out = file ? createWriteStream(file, { flags: 'a' }) : null
+    if (file) mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+    // Requests may carry Secret data: the log is private like the rest of the state.
+    this.out = file ? createWriteStream(file, { flags: 'a', mode: 0o600 }) : null
   }
 
   append(record: CallRecord): void {

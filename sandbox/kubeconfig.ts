@@ -24,6 +24,6 @@ export function kubeconfigYaml(url: string): string {
 }
 
 export async function writeKubeconfig(path: string, url: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
   await writeFile(path, kubeconfigYaml(url), { mode: 0o600 })
 }

@@ -3,7 +3,8 @@
  * virtual time in `now`. Written atomically (temporary file, fsync, rename), so a crash leaves
  * either the old or the new state, never half of one.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { open, readFile, rename } from 'node:fs/promises'
+import { FILE_MODE, privateDir } from '../runner/private-files.js'
 import { join } from 'node:path'
 import { referenceEstate } from '../fixtures/generate.js'
 import type { Estate } from './estate.js'
@@ -42,10 +43,10 @@ export async function loadOrSeed(stateDir: string): Promise<Estate> {
 }
 
 export async function saveState(stateDir: string, estate: Estate): Promise<void> {
-  await mkdir(stateDir, { recursive: true })
+  await privateDir(stateDir)
   const path = join(stateDir, STATE_FILE)
   const tmp = `${path}.${process.pid}.tmp`
-  const file = await open(tmp, 'w')
+  const file = await open(tmp, 'w', FILE_MODE)
   try {
     await file.writeFile(JSON.stringify(estate, null, 1) + '\n')
     await file.sync()

@@ -14,7 +14,8 @@ import type { KubeObject } from '../runner/clients/kube-types.js'
 import { sameState } from '../runner/canonical.js'
 import { loadManifests } from './kube/manifests.js'
 import { applyRank, changedPaths, describeRef, extraPaths, itemKey, project, refOf, refOfKey } from './kube/objects.js'
-import { lookup } from './kube/pointer.js'
+import { lookup, parsePointer } from './kube/pointer.js'
+import { dropBackup, ensureBackup, maskState, maskedIn, maskedStatus, unmask } from './kube/secrets.js'
 import { durationMs, waitUntilReady } from './kube/wait.js'
 import { StepError, messageOf } from './step-error.js'
 
@@ -28,6 +29,12 @@ export const k8sApplyParams = z
     path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     render: z.object({ command: z.string().min(1), args: z.array(z.string()).default([]) }).strict().optional(),
     namespace: z.string().min(1).optional(),
+    /**
+     * JSON pointers of fields to treat like Secret data in every object of the step that has them
+     * (e.g. /spec/template/spec/containers/0/env/0/value): masked in every output, backed up in
+     * the cluster before a change.
+     */
+    sensitive: z.array(z.string().refine(isPointer, 'a JSON pointer such as /data/password')).default([]),
     wait: z
       .union([z.literal(false), z.object({ timeout: duration.default('5m'), interval: duration.default('5s') }).strict()])
       .default({ timeout: '5m', interval: '5s' }),
@@ -36,6 +43,14 @@ export const k8sApplyParams = z
   .refine((p) => (p.path ? 1 : 0) + (p.render ? 1 : 0) === 1, 'give either path (manifest files or directories) or render (a command), not both')
 
 export type K8sApplyParams = z.infer<typeof k8sApplyParams>
+
+function isPointer(s: string): boolean {
+  try {
+    return parsePointer(s).length > 0
+  } catch {
+    return false
+  }
+}
 
 /** What observe learned beyond item states (kept off the JSON: a symbol-keyed member). */
 const PLAN = Symbol('k8s.apply plan')
@@ -62,14 +77,14 @@ export const k8sApply: StepType<K8sApplyParams> = {
       const live = await ctx.kube.get(refOfKey(key))
       if (!keys) keepLiveSuspend(byKey.get(key), live)
       // A key whose manifest left the source since the run has no shape to project on: whole object.
-      out[key] = live ? project(live, byKey.get(key) ?? live) : null
+      out[key] = live ? maskState(key, project(live, byKey.get(key) ?? live), p.sensitive) : null
     }
     if (keys) return out
     const plan: Plan = { desired, predicted: new Map(), dryRunFailures: [] }
     for (const m of [...desired].sort((a, b) => applyRank(a.kind) - applyRank(b.kind))) {
       try {
         const answer = await ctx.kube.apply(m, { dryRun: true, force: true })
-        plan.predicted.set(itemKey(refOf(m)), project(answer, m))
+        plan.predicted.set(itemKey(refOf(m)), maskState(itemKey(refOf(m)), project(answer, m), p.sensitive))
       } catch (e) {
         // Objects in a namespace the same manifests create cannot be dry-run before it exists.
         plan.dryRunFailures.push(`${describeRef(refOf(m))}: ${messageOf(e)}`)
@@ -79,13 +94,13 @@ export const k8sApply: StepType<K8sApplyParams> = {
     return out
   },
 
-  diff(_p: K8sApplyParams, now: Observed): Change[] {
+  diff(p: K8sApplyParams, now: Observed): Change[] {
     const plan = planOf(now)
     const changes: Change[] = []
     for (const m of plan.desired) {
       const key = itemKey(refOf(m))
       const before = now[key] ?? null
-      const after = plan.predicted.get(key) ?? project(m, m)
+      const after = plan.predicted.get(key) ?? maskState(key, project(m, m), p.sensitive)
       if (sameState(before, after)) continue
       changes.push({ key, before, after, summary: summarize(m, before, after) })
     }
@@ -103,16 +118,18 @@ export const k8sApply: StepType<K8sApplyParams> = {
   },
 
   async apply(ctx: ApplyContext, p: K8sApplyParams, changes: Change[]): Promise<void> {
-    await writeStates(ctx, changes, 'apply')
-    if (p.wait === false) return
     const desired = await loadManifests(ctx, p)
+    await writeStates(ctx, changes, 'apply', new Map(desired.map((m) => [itemKey(refOf(m)), m])))
+    if (p.wait === false) return
     const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
     const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
     await waitUntilReady(ctx, { workloads, services }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
   },
 
   async applyRestore(ctx: ApplyContext, _p: K8sApplyParams, changes: Change[]): Promise<void> {
-    await writeStates(ctx, changes, 'restore')
+    await writeStates(ctx, changes, 'restore', new Map())
+    // The values are back in place: this run's backups of them have done their work.
+    for (const c of changes) if (maskedIn(c.after).length > 0) await guarded('restore', c, () => dropBackup(ctx, c.key))
   },
 
   inverse: (p) => ({ type: TYPE, with: p as Record<string, unknown> }),
@@ -124,8 +141,12 @@ function planOf(now: Observed): Plan {
   return plan
 }
 
-/** Deletes (after = null) in reverse apply order, then server-side applies in apply order. */
-async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore'): Promise<void> {
+/**
+ * Deletes (after = null) in reverse apply order, then server-side applies in apply order. A state
+ * with masked values is never written as it is: forward, the manifest is applied (after the
+ * object's sensitive values are backed up); in a restore, the values come back from the backup.
+ */
+async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore', manifests: Map<string, KubeObject>): Promise<void> {
   const rank = (c: Change) => applyRank(refOfKey(c.key).kind)
   const deletes = changes.filter((c) => c.after === null).sort((a, b) => rank(b) - rank(a))
   const applies = changes.filter((c) => c.after !== null).sort((a, b) => rank(a) - rank(b))
@@ -134,7 +155,15 @@ async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' 
     await ctx.applied([c.key])
   }
   for (const c of applies) {
-    await guarded(phase, c, () => ctx.kube.apply(c.after as KubeObject, { force: true }))
+    let obj = c.after as KubeObject
+    if (phase === 'apply') {
+      await ensureBackup(ctx, TYPE, c.key, c.before)
+      if (maskedIn(c.after).length > 0) obj = manifests.get(c.key) ?? obj
+    } else {
+      obj = (await unmask(ctx, TYPE, c.key, c.after)) as KubeObject
+    }
+    if (maskedIn(obj).length > 0) throw new ApplyFailed(TYPE, phase, `${c.summary}: no values to write for its masked fields`, 'Keep the object in the manifests of the step')
+    await guarded(phase, c, () => ctx.kube.apply(obj, { force: true }))
     // The server prunes fields our manager stopped applying, but may leave emptied parents behind:
     // remove what the step added outright, so that absent stays absent.
     const extra = c.before === null ? [] : extraPaths(c.before, c.after)
@@ -158,7 +187,7 @@ async function guarded<T>(phase: 'apply' | 'restore', c: Change, call: () => Pro
 function summarize(m: KubeObject, before: unknown, after: unknown): string {
   const what = describeRef(refOf(m))
   if (before === null) return `create ${what}`
-  const paths = changedPaths(before, after)
+  const paths = changedPaths(before, after).map((p) => maskedStatus(p, before, after))
   const shown = paths.slice(0, 4).join(', ') + (paths.length > 4 ? ` and ${paths.length - 4} more` : '')
   return `update ${what}: ${shown}`
 }

@@ -4,6 +4,7 @@ import { history, report } from '../engine/history.js'
 import { FileJournal } from '../journal/file.js'
 import { renderReportHtml } from '../report/html.js'
 import { renderReportText } from '../report/text.js'
+import { redactText } from '../render/redact.js'
 import type { Io } from './io.js'
 import { EXIT, type GlobalOptions } from './shared.js'
 
@@ -30,7 +31,7 @@ export async function historyCommand(io: Io, g: GlobalOptions): Promise<number> 
 export async function showCommand(io: Io, g: GlobalOptions, runId: string, flags: { html?: string }): Promise<number> {
   const r = await report(new FileJournal(g.stateDir), runId)
   if (flags.html !== undefined) {
-    await writeFile(flags.html, renderReportHtml(r))
+    await writeFile(flags.html, redactText(renderReportHtml(r)))
     io.stderr(`wrote ${flags.html}\n`)
   }
   io.stdout(g.output === 'json' ? JSON.stringify(r) + '\n' : renderReportText(r))

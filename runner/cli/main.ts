@@ -3,6 +3,7 @@
  * entrypoint (runner/cli.ts) is the only place that sets it. Errors map to the documented exit
  * codes: 2 usage or invalid playbook, 4 locked; anything unexpected is reported with its cause.
  */
+import { redactText } from '../render/redact.js'
 import { Command, CommanderError, Option } from 'commander'
 import { UsageError, messageOf } from '../errors.js'
 import { LockedError } from '../lock.js'
@@ -11,7 +12,9 @@ import { EXIT, InvalidPlaybook, parseVars, type GlobalOptions } from './shared.j
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Every byte the CLI writes passes the redactor: no resolved credential reaches a terminal or a CI log.
+  const io: Io = { ...rawIo, stdout: (t) => rawIo.stdout(redactText(t)), stderr: (t) => rawIo.stderr(redactText(t)) }
   let code: number = EXIT.ok
   const program = new Command('playbook')
     .description('Run YAML switchover playbooks (ECS to EKS) and roll them back.')
@@ -65,6 +68,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--context <name>', 'kubeconfig context (default: the one the run used)')
     .option('--sandbox', 'against the in-process sandbox')
     .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o)))
+
+  program
+    .command('prune')
+    .description('remove journals and in-cluster Secret backups of finished runs older than --older-than (dry run unless --apply)')
+    .requiredOption('--older-than <age>', 'age such as 30d or 12h')
+    .option('--apply', 'remove them (default: only print what would be removed)')
+    .option('--no-cluster', 'journals only: do not look for backup Secrets')
+    .option('--context <name>', 'kubeconfig context holding the backups')
+    .option('--sandbox', 'against the in-process sandbox')
+    .action(act(async (o: { olderThan: string }, cmd: Command) => (await import('./prune-command.js')).pruneCommand(io, globals(cmd), o)))
 
   program
     .command('history')

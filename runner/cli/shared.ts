@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js'
 import type { Emit } from '../events.js'
 import type { Clock } from '../clock.js'
 import { fanOut, jsonRenderer, plainRenderer } from '../render/plain.js'
+import { addSecretValue } from '../render/redact.js'
 import type { Io } from './io.js'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
@@ -38,7 +39,7 @@ export type Loaded = { playbook: Playbook; sha256: string; text: string; registr
 export async function load(io: Io, file: string, opts: { env?: string; vars?: string[]; runId?: string }): Promise<Loaded> {
   const { loadPlaybook, defaultRegistry, formatProblem } = await import('../playbook/index.js')
   const registry = await defaultRegistry()
-  const result = await loadPlaybook(file, { env: opts.env, vars: parseVars(opts.vars), runId: opts.runId, registry })
+  const result = await loadPlaybook(file, { env: opts.env, vars: parseVars(opts.vars), runId: opts.runId, registry, secrets: io.env, onSecret: addSecretValue })
   if (!result.ok) {
     for (const p of result.problems) io.stderr(formatProblem(p) + '\n')
     throw new InvalidPlaybook(file, result.problems.length)

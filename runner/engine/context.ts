@@ -11,6 +11,8 @@ import type { Recorder } from './recorder.js'
 import type { ClientPool } from './clients.js'
 
 export type ContextBase = {
+  /** The run whose items the steps write (see StepContext.runId). */
+  runId?: string
   pool: ClientPool
   clock: Clock
   options: RunOptions
@@ -27,6 +29,7 @@ export function stepContext(base: ContextBase, stepId: string, signal: AbortSign
   const { pool } = base
   return {
     stepId,
+    ...(base.runId !== undefined ? { runId: base.runId } : {}),
     get aws() {
       return pool.aws
     },

@@ -74,6 +74,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   if (resumed) emit({ kind: 'notice', level: 'info', message: `resuming run ${runId}: finished steps are checked again, journaled before-states are kept` })
 
   const base: ContextBase = {
+    runId,
     pool: new ClientPool(deps.clients, false),
     clock: deps.clock,
     options: { force: options.force, skipTtlWait: options.skipTtlWait, yes: options.yes },

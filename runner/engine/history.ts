@@ -7,6 +7,7 @@ import { foldRun, type RunState } from './run-state.js'
 import { resolveRun } from './rollback.js'
 import { describeUndo, readIndex, undoOf } from './undone.js'
 import { buildReport, type RunReport } from '../report/model.js'
+import { maskSecretObjects } from '../render/redact.js'
 
 export type RunSummary = {
   runId: string
@@ -83,5 +84,7 @@ export async function report(journal: Journal, runId: string): Promise<RunReport
   }
   const of = detail.state.begin?.rollbackOf
   const source = of ? await journal.read(of).catch(() => undefined) : undefined
-  return buildReport(detail.runId, entries, { rolledBackBy, source })
+  // Defence in depth: Secret values are masked at the source; anything Secret-shaped left is masked
+  // before the report flattens states into fields (where it would no longer look like a Secret).
+  return buildReport(detail.runId, maskSecretObjects(entries), { rolledBackBy, source: source && maskSecretObjects(source) })
 }

@@ -56,7 +56,9 @@ export function inverseOf(registry: ReadonlyMap<string, StepType>, step: string,
   return { type: inv.type, params: parseParams(rt, inv.with) }
 }
 
-export async function revertStep(target: RevertTarget, env: RevertEnv, rec: Recorder): Promise<RevertOutcome> {
+export async function revertStep(target: RevertTarget, runEnv: RevertEnv, rec: Recorder): Promise<RevertOutcome> {
+  // Steps see the run being restored as theirs (its per-run backups are found by its id).
+  const env: RevertEnv = { ...runEnv, runId: target.source }
   const { emit } = env
   const forward = env.registry.get(target.forwardType)
   const restoreType = env.registry.get(target.restore.type)

@@ -5,8 +5,9 @@
  * entries behind a single fdatasync. A line torn by a crash mid-write is dropped on
  * read, and the next append starts on a fresh line so it cannot be glued to the torn one.
  */
-import { open, readFile, readdir, mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { open, readFile, readdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { FILE_MODE, privateDir, tighten } from '../private-files.js'
 import type { Journal } from './journal.js'
 import type { JournalEntry } from './entries.js'
 import { isRunId } from './run-id.js'
@@ -39,10 +40,12 @@ export class FileJournal implements Journal {
     const file = this.fileOf(runId)
     let prefix = ''
     if (!this.repaired.has(runId)) {
-      await mkdir(this.dir, { recursive: true })
+      await privateDir(dirname(this.dir))
+      await privateDir(this.dir)
+      await tighten(file, FILE_MODE) // a file written by an older version
       prefix = (await endsTorn(file)) ? '\n' : ''
     }
-    const fh = await open(file, 'a')
+    const fh = await open(file, 'a', FILE_MODE)
     try {
       await fh.write(prefix + entries.map((e) => JSON.stringify(e) + '\n').join(''))
       await fh.datasync()

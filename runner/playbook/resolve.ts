@@ -11,6 +11,7 @@ import { locate, locateWithin } from './locate.js'
 import { formatPath, type DocPath } from './problem.js'
 import { isPlainObject } from './scope.js'
 import { nearest } from './suggest.js'
+import { literalCredentials } from './credentials.js'
 import { expandDeep, expandString, type TemplateError, type TemplateScope } from './template.js'
 import type { OnFailure, Problem, ResolvedStep } from './types.js'
 import { evaluateWhen } from './when.js'
@@ -61,8 +62,13 @@ export function resolveSteps(
     if (scope === undefined) return
 
     const withValue = s.with === undefined || s.with === null ? {} : s.with
+    for (const path of literalCredentials(withValue, [...base, 'with'])) {
+      report(path, 'a credential written literally: read it from the environment with ${{ secrets.NAME }} (the variable NAME), so that it is never journaled or printed')
+    }
     const expanded = expandDeep(withValue, scope, [...base, 'with'])
     for (const e of expanded.errors) reportTemplate(e.path, e)
+    // What is journaled keeps `${{ secrets.NAME }}` as written; only the params hold the values.
+    const journaled = expandDeep(withValue, { ...scope, keepSecrets: true }).value
     let params: unknown
     if (expanded.errors.length === 0 && type !== undefined && isPlainObject(expanded.value)) {
       const checked = checkParams(source, type, expanded.value, [...base, 'with'])
@@ -81,7 +87,7 @@ export function resolveSteps(
     steps.push({
       id: s.id,
       type: s.type,
-      with: expanded.value as Record<string, unknown>,
+      with: journaled as Record<string, unknown>,
       ...(typeof s.restoreFrom === 'string' ? { restoreFrom: s.restoreFrom } : {}),
       ...(description !== undefined ? { description } : {}),
       when: when.value ?? false,

@@ -71,7 +71,7 @@ export function buildScope(source: Source, raw: Record<string, unknown>, opts: L
     }
   }
   if (problems.length > 0) return { problems }
-  return { scope: { vars, env, runId: opts.runId ?? VALIDATE_RUN_ID }, problems }
+  return { scope: { vars, env, runId: opts.runId ?? VALIDATE_RUN_ID, ...(opts.secrets ? { secrets: opts.secrets } : {}), ...(opts.onSecret ? { onSecret: opts.onSecret } : {}) }, problems }
 }
 
 /** A `--var` string takes the type of the value it overrides (numbers and booleans). */

@@ -1,6 +1,7 @@
 /**
  * Templating without code execution. The only expressions are `vars.NAME`, `env.name`,
- * `env.region`, `env.profile`, `env.context` and `run.id`, looked up in plain maps. A value that
+ * `env.region`, `env.profile`, `env.context`, `run.id` and `secrets.NAME` (the environment variable
+ * NAME, read at load time into the step's params only), looked up in plain maps. A value that
  * is exactly one template keeps the looked-up type (a number stays a number); templates embedded
  * in text are stringified. `$${{` writes a literal `${{`.
  */
@@ -13,6 +14,15 @@ export type TemplateScope = {
   /** The selected environment; undefined when the playbook declares none. */
   env?: PlaybookEnv
   runId: string
+  /**
+   * Environment variables `secrets.NAME` reads. Absent when only validating: the reference is
+   * then kept as written, and nothing is required to be set.
+   */
+  secrets?: Readonly<Record<string, string | undefined>>
+  /** Keep every `${{ secrets.NAME }}` as written: the form of `with` that is journaled. */
+  keepSecrets?: boolean
+  /** Told each credential value resolved, so that outputs can redact it. */
+  onSecret?: (value: string) => void
 }
 
 /** A template that could not be resolved; `raw` is its text as written, for positioning. */
@@ -20,7 +30,7 @@ export type TemplateError = { raw: string; message: string }
 
 export type Segment = { kind: 'text'; text: string } | { kind: 'template'; expr: string; raw: string }
 
-const ROOTS = ['vars', 'env', 'run'] as const
+const ROOTS = ['vars', 'env', 'run', 'secrets'] as const
 const ENV_FIELDS = ['name', 'region', 'profile', 'context'] as const
 const EXPR = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)$/
 const WHOLE = /^\$\{\{([^}]*)\}\}$/
@@ -73,6 +83,15 @@ export function lookup(expr: string, raw: string, scope: TemplateScope): { value
     }
     const value = scope.env[field as keyof PlaybookEnv]
     if (value === undefined) return { error: { raw, message: `environment "${scope.env.name}" sets no ${field}` } }
+    return { value }
+  }
+  if (root === 'secrets') {
+    if (scope.keepSecrets || scope.secrets === undefined) return { value: raw.startsWith('${{') && raw.endsWith('}}') ? raw : `\${{ secrets.${field} }}` }
+    const value = scope.secrets[field]
+    if (value === undefined || value === '') {
+      return { error: { raw, message: `environment variable ${field} is not set (read by \${{ secrets.${field} }}); export it before the run` } }
+    }
+    scope.onSecret?.(value)
     return { value }
   }
   if (root === 'run') {

@@ -61,6 +61,10 @@ export type LoadOptions = {
   vars?: Record<string, string>
   /** Value of `${{ run.id }}`; validation alone uses the placeholder `validate`. */
   runId?: string
+  /** Environment variables for `${{ secrets.NAME }}`; absent (validate) keeps the references unresolved. */
+  secrets?: Readonly<Record<string, string | undefined>>
+  /** Told each resolved credential value (for output redaction). */
+  onSecret?: (value: string) => void
   /** Step types to validate against; defaults to the registry in steps/index.ts. */
   registry?: ReadonlyMap<string, StepType>
 }

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.js'
 import type { EngineEvent, Emit } from '../events.js'
 import { formatDuration, formatEvent } from './format.js'
+import { maskSecretObjects } from './redact.js'
 
 export type Write = (text: string) => void
 
@@ -15,7 +16,8 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
     if (streak && streak.count > 1) write(`  … (${streak.count - 1} more, ${formatDuration(streak.ms)} waited in all)\n`)
     streak = undefined
   }
-  return (e: EngineEvent) => {
+  return (raw: EngineEvent) => {
+    const e = maskSecretObjects(raw)
     if (e.kind === 'step-plan' && !opts.verbosePlans && e.changes.length === 0 && e.notes.length === 0) return
     if (e.kind === 'wait') {
       const key = `${e.step}\0${e.reason}`
@@ -40,7 +42,7 @@ export function plainRenderer(write: Write, opts: { verbosePlans?: boolean } = {
 export function jsonRenderer(write: Write, now: () => number = Date.now, runClock: () => Clock | undefined = () => undefined): Emit {
   return (e: EngineEvent) => {
     const c = runClock()
-    write(JSON.stringify({ at: new Date(now()).toISOString(), ...(c?.virtual ? { clock: new Date(c.now()).toISOString() } : {}), ...e }) + '\n')
+    write(JSON.stringify({ at: new Date(now()).toISOString(), ...(c?.virtual ? { clock: new Date(c.now()).toISOString() } : {}), ...maskSecretObjects(e) }) + '\n')
   }
 }
 

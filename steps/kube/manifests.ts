@@ -64,11 +64,19 @@ export function parseObjects(from: string, text: string): KubeObject[] {
   return out
 }
 
-/** Defaults the namespace, drops status and nulls, and suspends CronJobs. */
+/** Defaults the namespace, drops status and nulls, merges a Secret's stringData into data, and suspends CronJobs. */
 export function normalizeManifest(obj: KubeObject, namespace: string): KubeObject {
   const out = dropNulls(structuredClone(obj)) as KubeObject
   delete out.status
   if (!out.metadata.namespace && !isClusterScoped(out.kind)) out.metadata.namespace = namespace
+  if (out.kind === 'Secret' && isObject(out.stringData)) {
+    // What the API server does with stringData, done first, so that item states (and their
+    // masks) are the `data` the server keeps and returns.
+    const data = (isObject(out.data) ? out.data : {}) as { [k: string]: Json }
+    for (const [k, v] of Object.entries(out.stringData)) data[k] = Buffer.from(String(v)).toString('base64')
+    out.data = data
+    delete out.stringData
+  }
   if (out.kind === 'CronJob') {
     const spec = (isObject(out.spec) ? out.spec : {}) as { [k: string]: Json }
     out.spec = { ...spec, suspend: true }

@@ -28,6 +28,8 @@ export const recordSpec = z
 const httpGate = z
   .object({
     url: z.url('gate.http.url must be a URL'),
+    /** Request headers; credentials come from the environment: `Authorization: "Bearer ${{ secrets.GATE_TOKEN }}"`. */
+    headers: z.record(z.string(), z.string()).optional(),
     expectStatus: z.number().int().min(100).max(599).default(200),
     times: z.number().int().min(1, 'gate.http.times must be at least 1').default(3),
     intervalSeconds: z.number().min(0).default(10),

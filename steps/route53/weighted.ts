@@ -5,7 +5,7 @@
 import type { ApplyContext } from '../../runner/contract.js'
 import { StepError, messageOf } from '../step-error.js'
 
-export type HttpGate = { url: string; expectStatus: number; times: number; intervalSeconds: number }
+export type HttpGate = { url: string; headers?: Record<string, string>; expectStatus: number; times: number; intervalSeconds: number }
 export type Gate = { http: HttpGate } | { approval: string }
 
 export class WeightedGateFailed extends StepError {}
@@ -26,11 +26,11 @@ export async function checkGate(ctx: ApplyContext, stepType: string, gate: Gate,
     if (await ctx.approve(`${gate.approval} (${stage}% of traffic is on the new target)`)) return
     throw new WeightedGateFailed(stepType, 'apply', `approval refused after the ${stage}% stage`, 'The step is rolled back to its original weights; run again when ready')
   }
-  const { url, expectStatus, times, intervalSeconds } = gate.http
+  const { url, expectStatus, times, intervalSeconds, headers } = gate.http
   for (let i = 1; i <= times; i++) {
     let status: number | string
     try {
-      const res = await fetch(url, { redirect: 'manual', signal: ctx.signal })
+      const res = await fetch(url, { redirect: 'manual', signal: ctx.signal, ...(headers ? { headers } : {}) })
       await res.body?.cancel()
       status = res.status
     } catch (e) {
