@@ -131,7 +131,7 @@ async function writeChanges(ctx: ApplyContext, changes: Change[], phase: 'apply'
   for (const c of changes) byZone.set(parseKey(c.key).zoneId, [...(byZone.get(parseKey(c.key).zoneId) ?? []), c])
   for (const [zoneId, zoneChanges] of byZone) {
     const byKey = new Map(zoneChanges.map((c) => [c.key, c]))
-    await submitChanges(ctx, TYPE, phase, zoneId, zoneChanges.map(toRoute53Change), async (batch) => {
+    await submitChanges(ctx, TYPE, phase, zoneId, zoneChanges.map(toRoute53Change), { onInsync: async (batch) => {
       if (!journalFacts) return
       for (const key of batch.keys) {
         const c = byKey.get(key)!
@@ -147,6 +147,6 @@ async function writeChanges(ctx: ApplyContext, changes: Change[], phase: 'apply'
           insyncAt: batch.insyncAt,
         })
       }
-    })
+    } })
   }
 }
