@@ -1,14 +1,20 @@
 /**
  * Kill-point harness (invariant 4): for every mutating call k of the reference run, twice (the
- * runner killed with SIGKILL while call k is in flight, and right after call k returned), a rerun
- * must finish (exit 0), a rollback must finish (exit 0), the estate must equal the seed, and the
- * cron ledger must show no scheduled time run twice or on both platforms.
+ * runner killed with SIGKILL while call k is in flight, and right after call k returned), and
+ * during every gate of a weighted shift (the gate's check held unanswered), a rerun must finish
+ * (exit 0), a rollback must finish (exit 0), the estate must equal the seed, the cron ledger must
+ * show no scheduled time run twice or on both platforms, and every stage of a weighted shift but
+ * the last must have passed its gate while the records were at that stage (a resumed stage is
+ * finished and gated, not skipped).
+ *
+ * The weighted steps' gates are replaced by an HTTP gate on the harness's own gate server
+ * (bench/kill/gated-playbook.ts), which sees the stage at each check and can hold one.
  *
  * `playbook sandbox serve` runs in processes of its own (one per worker); the runner reaches it
  * through the serve exports, so its waits stay virtual (remote clock). The hold of the sandbox's
  * control API (sandbox/hold.ts) stops the sandbox at call k so the kill lands exactly there.
  *
- *   npm run test:kill [-- --jobs 2] [--points 3,7] [--phase in-flight|after] [--env prod]
+ *   npm run test:kill [-- --jobs 2] [--points 3,7] [--phase in-flight|after|gate] [--env prod]
  *
  * Prints the number of kill points and how many passed; exits 1 if any failed.
  */
@@ -19,8 +25,10 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { HoldPhase } from '../sandbox/hold.js'
-import { differences, doubleRuns, ledgerOf, ungatedSwitches } from './kill/checks.js'
+import { differences, doubleRuns, ledgerOf, ungatedStages, ungatedSwitches } from './kill/checks.js'
 import { runCli, startCli } from './kill/cli-process.js'
+import { GATE_VAR, gatedPlaybook, type WeightedStep } from './kill/gated-playbook.js'
+import { startGateServer, type GateServer } from './kill/gate-server.js'
 import { startServe, type ServeProcess } from './kill/serve-process.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -28,8 +36,11 @@ const CLI = join(ROOT, 'dist/runner/cli.js')
 /** Real-time limit of one runner invocation (waits are virtual; a run takes seconds). */
 const STEP_LIMIT_MS = 180_000
 
-type Setup = { playbook: string; env: string; work: string; credentials: Record<string, string> }
-type Point = { k: number; phase: HoldPhase; call: string }
+type Setup = { playbook: string; env: string; work: string; credentials: Record<string, string>; gate: GateServer | null; weighted: WeightedStep[] }
+/** Killed at mutating call k (phase in-flight or after), or during the k-th gate check (phase gate). */
+type Point = { k: number; phase: HoldPhase | 'gate'; call: string }
+/** A sandbox and its lane on the gate server. */
+type Lane = { serve: ServeProcess; lane: number }
 type Outcome = Point & { ok: boolean; reached: boolean; ms: number; problems: string[] }
 
 const { values: flags } = parseArgs({
@@ -52,7 +63,10 @@ function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
 }
 
 // The serve kubeconfig has one context, `sandbox`; the playbook's environments name their own.
-const runArgs = (s: Setup, stateDir: string) => ['run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, '--output', 'json']
+const runArgs = (s: Setup, stateDir: string, lane: number) => [
+  'run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, '--output', 'json',
+  ...(s.gate ? ['--var', `${GATE_VAR}=${s.gate.url(lane)}`] : []),
+]
 const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--context', 'sandbox', '--state-dir', stateDir, '--output', 'json']
 
 /** Run the CLI to its end, killed (and reported) if it outlives STEP_LIMIT_MS. */
@@ -71,12 +85,13 @@ async function runBounded(what: string, args: string[], env: Record<string, stri
 const tail = (text: string) => text.trim().split('\n').slice(-6).join('\n      ')
 
 /** Rerun, roll back, and compare with the seed; returns the problems found. */
-async function finishAndCheck(serve: ServeProcess, setup: Setup, stateDir: string, seed: unknown): Promise<string[]> {
+async function finishAndCheck({ serve, lane }: Lane, setup: Setup, stateDir: string, seed: unknown): Promise<string[]> {
   const problems: string[] = []
   const env = runnerEnv(serve, setup)
-  const rerun = await runBounded('rerun', runArgs(setup, stateDir), env)
+  const rerun = await runBounded('rerun', runArgs(setup, stateDir, lane), env)
   await writeFile(join(stateDir, 'rerun.log'), rerun.output)
   if (rerun.code !== 0) problems.push(`rerun exited ${rerun.code} (${join(stateDir, 'rerun.log')}):\n      ${tail(rerun.output)}`)
+  if (setup.gate) for (const w of setup.weighted) problems.push(...ungatedStages(setup.gate.passed(lane), w).map((u) => `gate: ${u}`))
   for (const file of (await readdir(join(stateDir, 'runs')).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))) {
     const lines = (await readFile(join(stateDir, 'runs', file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
     for (const u of ungatedSwitches(lines)) problems.push(`TTL gate (${file}): ${u}`)
@@ -91,45 +106,51 @@ async function finishAndCheck(serve: ServeProcess, setup: Setup, stateDir: strin
   return problems
 }
 
-async function killPoint(serve: ServeProcess, setup: Setup, seed: unknown, point: Point): Promise<Outcome> {
+async function killPoint(lane: Lane, setup: Setup, seed: unknown, point: Point): Promise<Outcome> {
+  const { serve } = lane
   const t0 = performance.now()
   const problems: string[] = []
   await serve.reset()
   const stateDir = await mkdtemp(join(setup.work, `k${point.k}-${point.phase}-`))
-  await serve.hold({ mutatingIndex: point.k, phase: point.phase })
-  const runner = startCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env: runnerEnv(serve, setup) })
+  const atGate = point.phase === 'gate'
+  setup.gate?.reset(lane.lane, atGate ? point.k : undefined)
+  if (point.phase !== 'gate') await serve.hold({ mutatingIndex: point.k, phase: point.phase })
+  const runner = startCli(CLI, runArgs(setup, stateDir, lane.lane), { cwd: ROOT, env: runnerEnv(serve, setup) })
   let exited: number | string | undefined
   void runner.exit.then((c) => (exited = c))
   let reached = false
   const deadline = Date.now() + STEP_LIMIT_MS
-  while (exited === undefined && Date.now() < deadline && !(reached = (await serve.holdStatus()).reached)) await new Promise((r) => setTimeout(r, 10))
+  const holding = async () => (atGate ? setup.gate!.reached(lane.lane) : (await serve.holdStatus()).reached)
+  while (exited === undefined && Date.now() < deadline && !(reached = await holding())) await new Promise((r) => setTimeout(r, 10))
   runner.kill()
   await runner.exit
+  setup.gate?.release(lane.lane)
   await serve.release()
   await writeFile(join(stateDir, 'killed.log'), runner.output())
   // The last call of a run has no request after it: the runner ends on its own; that point is the finished run.
   if (!reached && !(point.phase === 'after' && exited === 0)) problems.push(`hold never reached (runner exit ${exited ?? 'none'}):\n      ${tail(runner.output())}`)
   try {
-    problems.push(...(await finishAndCheck(serve, setup, stateDir, seed)))
+    problems.push(...(await finishAndCheck(lane, setup, stateDir, seed)))
   } catch (e) {
     problems.push((e as Error).message)
   }
   return { ...point, ok: problems.length === 0, reached, ms: performance.now() - t0, problems }
 }
 
-async function referenceRun(serve: ServeProcess, setup: Setup): Promise<{ seed: unknown; mutating: string[] }> {
+async function referenceRun({ serve, lane }: Lane, setup: Setup): Promise<{ seed: unknown; mutating: string[]; gates: number[] }> {
   await serve.reset()
   const seed = await serve.dump()
   const before = (await serve.calls()).length
   const stateDir = await mkdtemp(join(setup.work, 'reference-'))
-  const r = await runCli(CLI, runArgs(setup, stateDir), { cwd: ROOT, env: runnerEnv(serve, setup) })
+  setup.gate?.reset(lane)
+  const r = await runCli(CLI, runArgs(setup, stateDir, lane), { cwd: ROOT, env: runnerEnv(serve, setup) })
   if (r.code !== 0) throw new Error(`the clean reference run exited ${r.code}; fix it before killing it:\n${r.output}`)
   const mutating = (await serve.calls()).slice(before)// Counted as the hold counts them: applied (2xx) mutating service calls.
     .filter((c) => c.mutating && c.service !== 'control' && c.status < 300).map((c) => `${c.service}:${c.operation}`)
   const rb = await runCli(CLI, rollbackArgs(stateDir), { cwd: ROOT, env: runnerEnv(serve, setup) })
   const diff = differences(await serve.dump(), seed)
   if (rb.code !== 0 || diff.length) throw new Error(`the clean run's rollback exited ${rb.code}${diff.length ? `, dump differs: ${diff.join('; ')}` : ''}:\n${rb.output}`)
-  return { seed, mutating }
+  return { seed, mutating, gates: setup.gate?.passed(lane) ?? [] }
 }
 
 async function main(): Promise<number> {
@@ -139,21 +160,32 @@ async function main(): Promise<number> {
   // Any profile an environment names resolves to dummy keys; the endpoints are the sandbox's.
   await writeFile(credentialsFile, ['prod', 'test', 'default'].map((p) => `[${p}]\naws_access_key_id=sandbox\naws_secret_access_key=sandbox\n`).join(''))
   await writeFile(join(work, 'config'), '')
-  const setup: Setup = { playbook: flags.playbook!, env: flags.env!, work, credentials: { AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: join(work, 'config') } }
+  const gated = await gatedPlaybook(flags.playbook!, work)
   const jobs = Math.max(1, Number(flags.jobs))
   const serves = await Promise.all(Array.from({ length: jobs }, (_, i) => startServe(CLI, ROOT, join(work, `serve-${i}`))))
+  // One weighted step is what the gate server tells stages of (the reference has one).
+  const gate = gated.weighted[0] ? await startGateServer(gated.weighted[0], serves.map((s) => () => s.dump())) : null
+  const setup: Setup = {
+    playbook: gated.weighted.length > 0 ? gated.file : flags.playbook!, env: flags.env!, work, gate, weighted: gated.weighted.slice(0, 1),
+    credentials: { AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: join(work, 'config') },
+  }
+  const lanes: Lane[] = serves.map((serve, lane) => ({ serve, lane }))
   try {
-    const { seed, mutating } = await referenceRun(serves[0]!, setup)
-    process.stdout.write(`reference run: ${mutating.length} mutating calls: ${mutating.join(', ')}\n`)
+    const { seed, mutating, gates } = await referenceRun(lanes[0]!, setup)
+    process.stdout.write(`reference run: ${mutating.length} mutating calls: ${mutating.join(', ')}; ${gates.length} gate checks (at ${gates.map((g) => `${g}%`).join(', ') || '-'})\n`)
     const only = flags.points ? new Set(flags.points.split(',').map(Number)) : null
-    const phases = (flags.phase ? [flags.phase] : ['in-flight', 'after']) as HoldPhase[]
-    const queue: Point[] = mutating.flatMap((call, i) => (only && !only.has(i + 1) ? [] : phases.map((phase) => ({ k: i + 1, phase, call }))))
+    const phases = (flags.phase ? [flags.phase] : ['in-flight', 'after', 'gate']) as Point['phase'][]
+    const holds = phases.filter((p): p is HoldPhase => p !== 'gate')
+    const queue: Point[] = [
+      ...mutating.flatMap((call, i) => (only && !only.has(i + 1) ? [] : holds.map((phase) => ({ k: i + 1, phase, call })))),
+      ...(phases.includes('gate') ? gates.map((stage, i) => ({ k: i + 1, phase: 'gate' as const, call: `${setup.weighted[0]!.step}: gate after the ${stage}% stage` })) : []),
+    ]
     const total = queue.length
     const outcomes: Outcome[] = []
     await Promise.all(
-      serves.map(async (serve) => {
+      lanes.map(async (lane) => {
         for (let p = queue.shift(); p; p = queue.shift()) {
-          const o = await killPoint(serve, setup, seed, p)
+          const o = await killPoint(lane, setup, seed, p)
           outcomes.push(o)
           process.stdout.write(`${o.ok ? 'pass' : 'FAIL'} k=${o.k} ${o.phase.padEnd(9)} ${o.call}${o.reached ? '' : ' (runner finished first)'} ${(o.ms / 1000).toFixed(1)} s\n`)
           for (const problem of o.problems) process.stdout.write(`    ${problem}\n`)
@@ -162,10 +194,12 @@ async function main(): Promise<number> {
     )
     const passed = outcomes.filter((o) => o.ok).length
     const seconds = (performance.now() - t0) / 1000
-    process.stdout.write(`\nkill points: ${total} (${mutating.length} mutating calls x ${phases.length}), passed: ${passed}, failed: ${total - passed}; ${seconds.toFixed(0)} s with ${jobs} sandbox${jobs > 1 ? 'es' : ''}\n`)
+    const gatePoints = outcomes.filter((o) => o.phase === 'gate').length
+    process.stdout.write(`\nkill points: ${total} (${mutating.length} mutating calls x ${holds.length} + ${gatePoints} gates), passed: ${passed}, failed: ${total - passed}; ${seconds.toFixed(0)} s with ${jobs} sandbox${jobs > 1 ? 'es' : ''}\n`)
     return passed === total ? 0 : 1
   } finally {
     await Promise.all(serves.map((s) => s.stop()))
+    await gate?.stop()
   }
 }
 

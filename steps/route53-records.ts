@@ -11,7 +11,8 @@ import { recordChanges, specKeys } from './route53/desired.js'
 import { closestSets, describeRecord, parseKey, recordKey, type RecordState } from './route53/names.js'
 import { route53RecordsParams, type Route53RecordsParams } from './route53/records-params.js'
 import { formatGate, ttlGate } from './route53/ttl-gate.js'
-import { checkGate, stageWeights } from './route53/weighted.js'
+import { applyStages, settleStages } from './route53/stages.js'
+import { writeAndVerify } from './route53/verify.js'
 import { listRecordSets, resolveZone, type ZoneInfo } from './route53/zone.js'
 import { StepError } from './step-error.js'
 
@@ -21,7 +22,7 @@ export class WeightedSetMissing extends StepError {}
 export class RecordSetMissing extends StepError {}
 export class ShareThresholdExceeded extends StepError {}
 export class TtlGateRefused extends StepError {}
-export class ReadBackMismatch extends StepError {}
+export { ReadBackMismatch } from './route53/verify.js'
 
 /** Zone size seen by observe, for the plan's threshold note (best effort: notes stay pure). */
 const zoneOf = new WeakMap<Observed, ZoneInfo>()
@@ -109,14 +110,23 @@ export const route53Records: StepType<Route53RecordsParams> = {
         'Check the records list; if it is meant, raise maxShare or pass --force')
     }
     await passTtlGate(ctx, p, changes)
-    if (p.weighted) await applyStages(ctx, p, zoneId, changes)
-    else await writeAndVerify(ctx, 'apply', zoneId, changes.map((c) => ({ key: c.key, after: c.after as RecordState | null, before: c.before })))
+    if (p.weighted) await applyStages(ctx, TYPE, p, zoneId, changes)
+    else await writeAndVerify(ctx, TYPE, 'apply', zoneId, changes.map((c) => ({ key: c.key, after: c.after as RecordState | null, before: c.before })))
+  },
+
+  /**
+   * After a crash between a batch and its INSYNC (nothing left to change, but not seen through):
+   * weighted mode finishes its last stage from the journal; otherwise the journaled record sets are
+   * sent again (Route 53 applies a zone's changes in order, so that INSYNC covers the earlier
+   * change) and read back.
+   */
+  async settle(ctx: ApplyContext, p: Route53RecordsParams, unfinished: Change[]): Promise<void> {
+    if (p.weighted) return settleStages(ctx, TYPE, p, unfinished)
+    await writeByZone(ctx, 'apply', unfinished)
   },
 
   async applyRestore(ctx: ApplyContext, _p: Route53RecordsParams, changes: Change[]): Promise<void> {
-    const byZone = new Map<string, Change[]>()
-    for (const c of changes) byZone.set(parseKey(c.key).zoneId, [...(byZone.get(parseKey(c.key).zoneId) ?? []), c])
-    for (const [zoneId, cs] of byZone) await writeAndVerify(ctx, 'restore', zoneId, cs.map((c) => ({ key: c.key, before: c.before, after: c.after as RecordState | null })))
+    await writeByZone(ctx, 'restore', changes)
   },
 
   inverse: (p) => ({ type: TYPE, with: p }),
@@ -160,41 +170,8 @@ async function passTtlGate(ctx: ApplyContext, p: Route53RecordsParams, changes: 
   await ctx.wait(gate.notBefore - now, `TTL gate: previous TTL of ${gate.records.join(', ')} runs out at ${when}`)
 }
 
-type Target = { key: string; before: unknown; after: RecordState | null }
-
-/** One zone's changes in as few atomic batches as allowed, INSYNC, then a read-back. */
-async function writeAndVerify(ctx: ApplyContext, phase: 'apply' | 'restore', zoneId: string, targets: Target[]): Promise<void> {
-  await submitChanges(ctx, TYPE, phase, zoneId, targets.map(toRoute53Change))
-  const now = new Map((await listRecordSets(ctx, zoneId)).map((rs) => [recordKey(zoneId, rs), rs]))
-  const wrong = targets.filter((t) => !sameState(now.get(t.key) ?? null, t.after))
-  if (wrong.length > 0) {
-    throw new ReadBackMismatch(TYPE, phase, `after INSYNC, ${wrong.length} record set(s) differ from what was written: ${wrong.slice(0, 5).map((t) => t.key).join(', ')}`,
-      'Someone else may be changing the zone; inspect it, then run again (or roll back)')
-  }
+async function writeByZone(ctx: ApplyContext, phase: 'apply' | 'restore', changes: Change[]): Promise<void> {
+  const byZone = new Map<string, Change[]>()
+  for (const c of changes) byZone.set(parseKey(c.key).zoneId, [...(byZone.get(parseKey(c.key).zoneId) ?? []), c])
+  for (const [zoneId, cs] of byZone) await writeAndVerify(ctx, TYPE, phase, zoneId, cs.map((c) => ({ key: c.key, before: c.before, after: c.after as RecordState | null })))
 }
-
-/** Weighted mode: each stage moves every pair of the zone in one batch; the gate runs between stages. */
-async function applyStages(ctx: ApplyContext, p: Route53RecordsParams, zoneId: string, changes: Change[]): Promise<void> {
-  const w = p.weighted!
-  const byKey = new Map(changes.map((c) => [c.key, c]))
-  const pairs = specKeys(p, zoneId).map((s) => ({ from: byKey.get(s.fromKey!), to: byKey.get(s.key) })).filter((x) => x.from || x.to)
-  for (const [i, stage] of w.stages.entries()) {
-    const targets: Target[] = []
-    for (const { from, to } of pairs) {
-      const total = ((to?.after ?? from!.before) as RecordState).Weight ?? 0
-      const toAfter = (to?.after ?? null) as RecordState | null
-      const current = to ? ((to.before as RecordState | null)?.Weight ?? 0) : total
-      const weights = stageWeights(total, stage)
-      if (weights.to <= current && stage < 100) continue // already past this stage (resumed run)
-      if (to && toAfter) targets.push({ key: to.key, before: to.before, after: { ...toAfter, Weight: weights.to } })
-      if (from) targets.push({ key: from.key, before: from.before, after: { ...(from.after as RecordState), Weight: weights.from } })
-    }
-    if (targets.length === 0) continue
-    ctx.log(`weighted shift ${w.from} -> ${w.to}: stage ${stage}%`)
-    // Journaled first: a failed gate or a crash leaves the records at a stage the rollback knows.
-    await ctx.intermediate(targets.map((t) => ({ key: t.key, state: t.after })))
-    await writeAndVerify(ctx, 'apply', zoneId, targets)
-    if (w.gate && i < w.stages.length - 1) await checkGate(ctx, TYPE, w.gate, stage)
-  }
-}
-

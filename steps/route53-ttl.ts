@@ -138,10 +138,10 @@ async function writeChanges(ctx: ApplyContext, changes: Change[], phase: 'apply'
   for (const c of changes) byZone.set(parseKey(c.key).zoneId, [...(byZone.get(parseKey(c.key).zoneId) ?? []), c])
   for (const [zoneId, zoneChanges] of byZone) {
     const byKey = new Map(zoneChanges.map((c) => [c.key, c]))
-    await submitChanges(ctx, TYPE, phase, zoneId, zoneChanges.map(toRoute53Change), async (batch) => {
+    await submitChanges(ctx, TYPE, phase, zoneId, zoneChanges.map(toRoute53Change), { onInsync: async (batch) => {
       if (!journalFacts) return
       for (const key of batch.keys) await ctx.fact('route53.ttl-lowered', loweredFact(zoneId, byKey.get(key)!, batch.insyncAt))
-    })
+    } })
   }
 }
 

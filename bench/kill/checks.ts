@@ -1,8 +1,10 @@
 /**
- * What a kill point must leave behind: the estate equal to the seed (canonical dump), and a cron
- * ledger in which no scheduled time ran twice, on one platform or on both.
+ * What a kill point must leave behind: the estate equal to the seed (canonical dump), a cron
+ * ledger in which no scheduled time ran twice, on one platform or on both, and a gate passed at
+ * every stage of a weighted shift (but the last) by the killed run or its rerun.
  */
 import type { LedgerEntry } from '../../sandbox/estate.js'
+import type { WeightedStep } from './gated-playbook.js'
 
 /** Paths where two canonical JSON values differ (at most `limit`), e.g. `route53.zones[0].RecordSets[5].TTL`. */
 export function differences(a: unknown, b: unknown, limit = 5, path = ''): string[] {
@@ -66,4 +68,14 @@ export function ungatedSwitches(lines: readonly JournalLine[]): string[] {
   )
   const switched = lines.filter((l) => l.t === 'applied' && typeOf.get(l.step!) === 'route53.records').flatMap((l) => l.keys ?? [])
   return [...new Set(switched.filter((k) => lowered.has(k) && !gated.has(k)))].map((k) => `${k} was switched without a TTL-lowered fact (no TTL gate)`)
+}
+
+/**
+ * The gate between stages as the gate server saw it: each stage of `w` but the last must have had
+ * a check answered while the records were at that stage (`passed`: the stage, in percent, at each
+ * check answered 200). A rerun that went on from a stage it did not finish leaves a stage out.
+ */
+export function ungatedStages(passed: readonly number[], w: WeightedStep): string[] {
+  return w.stages.slice(0, -1).filter((s) => !passed.includes(s))
+    .map((s) => `${w.step}: no gate passed while the records were at the ${s}% stage (gate checks answered at: ${passed.map((p) => `${p}%`).join(', ') || 'none'})`)
 }

@@ -70,11 +70,16 @@ export const INSYNC_POLL_MS = [5_000, 5_000, 10_000] as const
 export const PRIOR_CHANGE_PATIENCE_MS = 10 * 60_000
 export const PRIOR_CHANGE_RETRY_MS = 30_000
 
-/** Poll GetChange (see {@link INSYNC_POLL_MS}; virtual in the sandbox) until INSYNC; returns the time it was seen. */
-export async function waitInsync(ctx: ApplyContext, stepType: string, changeId: string, maxWaitMs = 30 * 60_000): Promise<number> {
+/**
+ * Poll GetChange (see {@link INSYNC_POLL_MS}; virtual in the sandbox) until INSYNC; returns the time
+ * it was seen. `pollFirst` asks once before the first wait: for a change submitted by an earlier,
+ * interrupted attempt, which is usually INSYNC by now.
+ */
+export async function waitInsync(ctx: ApplyContext, stepType: string, changeId: string, opts: { pollFirst?: boolean; maxWaitMs?: number } = {}): Promise<number> {
+  const { pollFirst = false, maxWaitMs = 30 * 60_000 } = opts
   const started = ctx.clock.now()
   for (let poll = 0; ; poll++) {
-    await ctx.wait(INSYNC_POLL_MS[Math.min(poll, INSYNC_POLL_MS.length - 1)], 'Route 53 change INSYNC')
+    if (poll > 0 || !pollFirst) await ctx.wait(INSYNC_POLL_MS[Math.min(poll - (pollFirst ? 1 : 0), INSYNC_POLL_MS.length - 1)], 'Route 53 change INSYNC')
     const res = await ctx.aws.route53.getChange({ Id: changeId })
     if (res.ChangeInfo?.Status === 'INSYNC') return ctx.clock.now()
     if (ctx.clock.now() - started >= maxWaitMs) {
@@ -107,6 +112,12 @@ async function changeBatch(ctx: ApplyContext, input: Parameters<ApplyContext['aw
 
 export type BatchResult = { keys: string[]; changeId: string; insyncAt: number }
 
+/** Called as each batch goes: `onSubmitted` right after it returned (before the INSYNC wait), `onInsync` once it is INSYNC. */
+export type SubmitHooks = {
+  onSubmitted?: (changeId: string, keys: string[]) => Promise<void>
+  onInsync?: (r: BatchResult) => Promise<void>
+}
+
 /**
  * Submit `changes` for one zone, batch by batch. After each batch returns, its keys are reported
  * with `ctx.applied` (before the INSYNC wait); a batch that fails changed nothing (Route 53
@@ -118,7 +129,7 @@ export async function submitChanges(
   phase: 'apply' | 'restore',
   zoneId: string,
   changes: KeyedChange[],
-  onInsync?: (r: BatchResult) => Promise<void>,
+  hooks: SubmitHooks = {},
 ): Promise<BatchResult[]> {
   const batches = splitBatches(changes)
   const results: BatchResult[] = []
@@ -138,11 +149,12 @@ export async function submitChanges(
     }
     const keys = batch.map((b) => b.key)
     await ctx.applied(keys)
+    if (hooks.onSubmitted) await hooks.onSubmitted(changeId, keys)
     ctx.log(`zone ${zoneId}: batch ${i + 1}/${batches.length} submitted (${batch.length} changes), waiting for INSYNC`)
     const insyncAt = await waitInsync(ctx, stepType, changeId)
     const r = { keys, changeId, insyncAt }
     results.push(r)
-    if (onInsync) await onInsync(r)
+    if (hooks.onInsync) await hooks.onInsync(r)
   }
   return results
 }

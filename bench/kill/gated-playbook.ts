@@ -1,0 +1,38 @@
+/**
+ * The playbook the harness kills: the given one with the gate of every weighted `route53.records`
+ * step replaced by an HTTP gate (one check) on the harness's gate server, so that a kill can land
+ * during a gate and the server sees, at each check, which stage the records are at. The copy lives
+ * in a tree of links that mirrors the playbook's directory and its parent, so relative paths
+ * (`../fixtures/...`) still resolve. The URL is the var `killGateUrl`, set per sandbox with --var.
+ */
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { parseDocument } from 'yaml'
+
+export const GATE_VAR = 'killGateUrl'
+
+/** One weighted step of the playbook: what the gate server needs to tell the stage from the estate. */
+export type WeightedStep = { step: string; record: string; from: string; to: string; stages: number[] }
+
+export type GatedPlaybook = { file: string; weighted: WeightedStep[] }
+
+export async function gatedPlaybook(original: string, work: string): Promise<GatedPlaybook> {
+  const doc = parseDocument(await readFile(original, 'utf8'))
+  const weighted: WeightedStep[] = []
+  const steps = (doc.toJS() as { steps?: Array<{ id: string; type: string; with?: Record<string, any> }> }).steps ?? []
+  for (const [i, s] of steps.entries()) {
+    const w = s.with?.weighted
+    if (s.type !== 'route53.records' || !w?.gate) continue
+    doc.setIn(['steps', i, 'with', 'weighted', 'gate'], doc.createNode({ http: { url: `\${{ vars.${GATE_VAR} }}`, expectStatus: 200, times: 1, intervalSeconds: 0 } }))
+    weighted.push({ step: s.id, record: String(s.with!.records[0].name), from: w.from, to: w.to, stages: w.stages ?? [10, 50, 100] })
+  }
+  doc.setIn(['vars', GATE_VAR], 'http://127.0.0.1:9/unset')
+  const dir = dirname(original)
+  const tree = join(work, 'tree')
+  await mkdir(join(tree, basename(dir)), { recursive: true })
+  for (const e of await readdir(dirname(dir))) if (e !== basename(dir)) await symlink(join(dirname(dir), e), join(tree, e))
+  for (const e of await readdir(dir)) if (e !== basename(original)) await symlink(join(dir, e), join(tree, basename(dir), e))
+  const file = join(tree, basename(dir), basename(original))
+  await writeFile(file, doc.toString())
+  return { file, weighted }
+}
