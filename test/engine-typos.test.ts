@@ -1,7 +1,7 @@
 /**
  * Rehearsing a typo on the reference playbook: a record name that does not exist in the zone
- * fails the DNS step when it is observed, so no change batch ever carries the typo, and the run
- * rolls back what came before it; the estate ends as it began.
+ * fails the DNS step when it is observed, and the run's preflight (every step planned before the
+ * first write) refuses the run: no call changes anything, the estate stays as it was.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Playbook } from '../runner/playbook/index.js'
@@ -24,13 +24,15 @@ const misspell = (pb: Playbook): Playbook => ({
 })
 
 describe('a typo in the reference playbook', () => {
-  it('refuses the misspelt record in the observe phase, names the closest, and never writes it', async () => {
+  it('refuses the misspelt record before the first write, names the closest, and never writes anything', async () => {
     w = await openWorld()
     const seed = w.sb.dump()
     const result = await runReference(w, 'test', { edit: misspell })
-    expect(result.status).toBe('rolled-back')
+    expect(result.status).toBe('refused')
+    expect(result.exitCode).toBe(2)
     const failed = w.events.find((e) => e.kind === 'step-failed')
-    expect(failed).toMatchObject({ step: 'switch-dns', phase: 'observe' })
+    expect(failed).toMatchObject({ step: 'switch-dns', phase: 'preflight' })
+    expect(w.sb.calls().filter((c) => c.mutating)).toEqual([])
     expect(failed && 'error' in failed && failed.error).toContain('ordres.test.example.com. CNAME does not exist in zone test.example.com. (closest: orders.test.example.com. CNAME')
     expect(w.batches.filter((b) => b.step === 'switch-dns')).toEqual([])
     expect(w.sb.dump()).toEqual(seed)

@@ -32,10 +32,15 @@ export async function pruneCommand(io: Io, g: GlobalOptions, flags: PruneFlags, 
   const journal = new FileJournal(g.stateDir)
   const old: string[] = []
   const open = new Set<string>()
+  // Ages are wall-clock ages (retention), from each journal's wall-clock start; a run id follows the
+  // run's clock, which on the sandbox is its virtual one, so it dates only backups of runs whose
+  // journal is not in this state.
+  const startedOf = new Map<string, number>()
   for (const runId of await journal.runs()) {
     const state = foldRun(await journal.read(runId))
+    startedOf.set(runId, state.begin?.startedAt ?? startOf(runId))
     if (!state.end) open.add(runId)
-    else if ((state.begin?.startedAt ?? startOf(runId)) < cutoff) old.push(runId)
+    else if (startedOf.get(runId)! < cutoff) old.push(runId)
   }
   const verb = flags.apply ? 'removing' : 'would remove'
   const lock = flags.apply ? await acquireLock(g.stateDir, () => {}) : undefined
@@ -48,7 +53,7 @@ export async function pruneCommand(io: Io, g: GlobalOptions, flags: PruneFlags, 
         const kube = await edge.clients.kube!({ readOnly: !flags.apply })
         for (const s of await kube.list('v1', 'Secret', { labelSelector: RUN_LABEL })) {
           const runId = s.metadata.labels?.[RUN_LABEL] ?? ''
-          const started = startOf(runId)
+          const started = startedOf.get(runId) ?? startOf(runId)
           if (open.has(runId) || !(started < cutoff)) continue
           io.stdout(`${verb} backup Secret ${s.metadata.namespace}/${s.metadata.name} (run ${runId})\n`)
           backups++
