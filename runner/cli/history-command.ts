@@ -24,14 +24,13 @@ async function withState<T>(io: Io, g: GlobalOptions, sandbox: boolean | undefin
 }
 
 export async function historyCommand(io: Io, g: GlobalOptions, flags: { sandbox?: boolean } = {}): Promise<number> {
-  const state = await openState(io, g, flags)
-  const runs = await withState(io, g, flags.sandbox, (s) => history(s.journal))
+  const { label, runs } = await withState(io, g, flags.sandbox, async (s) => ({ label: s.label, runs: await history(s.journal) }))
   if (g.output === 'json') {
     for (const r of runs) io.stdout(JSON.stringify(r) + '\n')
     return EXIT.ok
   }
   if (runs.length === 0) {
-    io.stdout(`no runs in ${state.label}\n`)
+    io.stdout(`no runs in ${label}\n`)
     return EXIT.ok
   }
   const rows = [['RUN', 'PLAYBOOK', 'ENV', 'MODE', 'STARTED', 'STATUS', 'STEPS APPLIED'], ...runs.map((r) => [r.runId, r.playbook, r.env ?? '-', r.rollbackOf ? `rollback of ${r.rollbackOf}` : r.mode, r.started, r.status, String(r.stepsApplied)])]
