@@ -101,8 +101,8 @@ describe('team state on S3', () => {
     })
     await new Promise((r) => child.on('close', r))
     const runId = /"runId":"([^"]+)"/.exec(out)![1]
-    // Bob, elsewhere: history shows the run as incomplete; a run is refused by the live lock.
-    const history = await t.play(t.b, ['history'])
+    // Bob, elsewhere (state from PLAYBOOK_STATE): history shows the run as incomplete; a run is refused by the live lock.
+    const history = await cli(t.b, join(t.b, '.playbook'), ['--output', 'json', 'history'], undefined, { ...t.env, PLAYBOOK_STATE: STATE })
     expect(history.code).toBe(0)
     expect(history.events).toEqual([expect.objectContaining({ runId, status: 'incomplete' })])
     const refused = await t.play(t.b, runArgs)
