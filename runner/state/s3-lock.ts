@@ -164,7 +164,11 @@ export async function unlockState(store: ObjectStore, lockId: string, opts: { fo
   const holder = parseHolder(current.body)
   if (!holder) throw new UsageError(`${url} is not a lock record; inspect it and delete it by hand if no run is active`)
   if (holder.lockId !== lockId) throw new UsageError(`the lock at ${url} has id ${holder.lockId} (run ${holder.runId} on ${holder.host}), not ${lockId}; nothing was unlocked`)
-  if (!isStale(holder, now) && !opts.force) throw new StateLockedError(holder, false, url, now)
+  if (!isStale(holder, now) && !opts.force) {
+    const live = new StateLockedError(holder, false, url, now)
+    live.message += `; if you know that run is gone (its machine died), \`playbook unlock ${lockId} --force\` breaks it anyway`
+    throw live
+  }
   try {
     await store.delete(LOCK_KEY, current.etag)
   } catch (e) {
