@@ -14,7 +14,13 @@
  * through the serve exports, so its waits stay virtual (remote clock). The hold of the sandbox's
  * control API (sandbox/hold.ts) stops the sandbox at call k so the kill lands exactly there.
  *
- *   npm run test:kill [-- --jobs 2] [--points 3,7] [--phase in-flight|after|gate] [--env prod]
+ * With `--state s3://switchover-state/kill` the journal and lock are team state in the sandbox's
+ * S3 (one prefix per kill point): every journal PUT is a mutating call too, so the runner is also
+ * killed while each PUT is in flight and right after it returned. A killed runner leaves its lock
+ * behind with a live heartbeat; the harness then does what a teammate would: `unlock --force`
+ * with the lock id the refused rerun names, and reruns.
+ *
+ *   npm run test:kill [-- --jobs 2] [--points 3,7] [--phase in-flight|after|gate] [--env prod] [--state s3://BUCKET/PREFIX]
  *
  * Prints the number of kill points and how many passed; exits 1 if any failed.
  */
@@ -25,6 +31,9 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { HoldPhase } from '../sandbox/hold.js'
+import { S3Journal } from '../runner/journal/s3.js'
+import { parseStateUrl } from '../runner/state/location.js'
+import { S3Store } from '../runner/state/s3-store.js'
 import { differences, doubleRuns, ledgerOf, ungatedStages, ungatedSwitches } from './kill/checks.js'
 import { runCli, startCli } from './kill/cli-process.js'
 import { GATE_VAR, gatedPlaybook, type WeightedStep } from './kill/gated-playbook.js'
@@ -50,8 +59,12 @@ const { values: flags } = parseArgs({
     phase: { type: 'string' },
     env: { type: 'string', default: 'prod' },
     playbook: { type: 'string', default: join(ROOT, 'playbooks/switchover.yaml') },
+    state: { type: 'string' },
   },
 })
+
+/** Team state of one kill point (a prefix of its own under --state), or none: the local state directory. */
+const stateArgs = (stateDir: string) => (flags.state ? ['--state', `${flags.state.replace(/\/+$/, '')}/${stateDir.split('/').at(-1)}`] : [])
 
 /** Environment of a runner against `serve`: the serve exports, and dummy credentials for the playbook's profiles. */
 function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
@@ -64,10 +77,21 @@ function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
 
 // The serve kubeconfig has one context, `sandbox`; the playbook's environments name their own.
 const runArgs = (s: Setup, stateDir: string, lane: number) => [
-  'run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, '--output', 'json',
+  'run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, ...stateArgs(stateDir), '--output', 'json',
   ...(s.gate ? ['--var', `${GATE_VAR}=${s.gate.url(lane)}`] : []),
 ]
-const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--context', 'sandbox', '--state-dir', stateDir, '--output', 'json']
+const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--context', 'sandbox', '--state-dir', stateDir, ...stateArgs(stateDir), '--output', 'json']
+
+/** Journal lines of every run of the point: local files, or the S3 journal of its prefix. */
+async function journalsOf(serve: ServeProcess, stateDir: string): Promise<Array<{ name: string; lines: any[] }>> {
+  const args = stateArgs(stateDir)
+  if (args.length) {
+    const journal = new S3Journal(new S3Store(parseStateUrl(args[1]!, '--state'), { env: serve.env }))
+    return Promise.all((await journal.runs()).map(async (id) => ({ name: args[1] + '/runs/' + id, lines: await journal.read(id) })))
+  }
+  const files = (await readdir(join(stateDir, 'runs')).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))
+  return Promise.all(files.map(async (file) => ({ name: file, lines: (await readFile(join(stateDir, 'runs', file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l)) })))
+}
 
 /** Run the CLI to its end, killed (and reported) if it outlives STEP_LIMIT_MS. */
 async function runBounded(what: string, args: string[], env: Record<string, string>): Promise<{ code: number | string; output: string }> {
@@ -88,13 +112,19 @@ const tail = (text: string) => text.trim().split('\n').slice(-6).join('\n      '
 async function finishAndCheck({ serve, lane }: Lane, setup: Setup, stateDir: string, seed: unknown): Promise<string[]> {
   const problems: string[] = []
   const env = runnerEnv(serve, setup)
-  const rerun = await runBounded('rerun', runArgs(setup, stateDir, lane), env)
+  let rerun = await runBounded('rerun', runArgs(setup, stateDir, lane), env)
+  const lockId = /lock id ([0-9a-f-]{36})/.exec(rerun.output)?.[1]
+  if (rerun.code === 4 && flags.state && lockId) {
+    // The killed runner's team-state lock: break it as a teammate would, then rerun.
+    const unlock = await runBounded('unlock', ['unlock', lockId, '--force', '--state-dir', stateDir, ...stateArgs(stateDir)], env)
+    if (unlock.code !== 0) problems.push(`unlock exited ${unlock.code}:\n      ${tail(unlock.output)}`)
+    rerun = await runBounded('rerun', runArgs(setup, stateDir, lane), env)
+  }
   await writeFile(join(stateDir, 'rerun.log'), rerun.output)
   if (rerun.code !== 0) problems.push(`rerun exited ${rerun.code} (${join(stateDir, 'rerun.log')}):\n      ${tail(rerun.output)}`)
   if (setup.gate) for (const w of setup.weighted) problems.push(...ungatedStages(setup.gate.passed(lane), w).map((u) => `gate: ${u}`))
-  for (const file of (await readdir(join(stateDir, 'runs')).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl'))) {
-    const lines = (await readFile(join(stateDir, 'runs', file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    for (const u of ungatedSwitches(lines)) problems.push(`TTL gate (${file}): ${u}`)
+  for (const { name, lines } of await journalsOf(serve, stateDir)) {
+    for (const u of ungatedSwitches(lines)) problems.push(`TTL gate (${name}): ${u}`)
   }
   const rb = await runBounded('rollback', rollbackArgs(stateDir), env)
   await writeFile(join(stateDir, 'rollback.log'), rb.output)

@@ -1,6 +1,7 @@
 /**
  * `playbook sandbox serve | dump | reset`. They return data and strings; the CLI prints them.
- * State lives in `<stateDir>/state.json` (see persist.ts); serve saves it when it stops.
+ * State lives in `<stateDir>/state.json` (see persist.ts); serve saves it when it stops, and
+ * while it runs `dump` and `reset` act on it through its control API (see serve-marker.ts).
  */
 import { referenceEstate } from '../fixtures/generate.js'
 import { canonicalJson } from '../runner/canonical.js'
@@ -8,6 +9,7 @@ import { dumpEstate } from './dump.js'
 import type { Estate } from './estate.js'
 import { startSandbox, type RunningSandbox } from './index.js'
 import { loadOrSeed, readEstateFile, saveState, STATE_FILE } from './persist.js'
+import { removeServeMarker, runningServe, SandboxServing, writeServeMarker } from './serve-marker.js'
 import type { SandboxConfig } from './types.js'
 
 /** `--estate FILE` or an estate value. */
@@ -42,6 +44,8 @@ export type ServeHandle = {
  * the state and stops; `done` resolves then.
  */
 export async function serveCommand(opts: { estate?: EstateSource; stateDir: string; port?: number; config?: Partial<SandboxConfig> }): Promise<ServeHandle> {
+  const other = await runningServe(opts.stateDir)
+  if (other) throw new SandboxServing(opts.stateDir, other)
   const estate = await resolveEstate(opts.estate)
   const sandbox = await startSandbox({ estate, stateDir: opts.stateDir, persist: true, port: opts.port, config: { ...opts.config, flow: true } })
   let finish!: () => void
@@ -54,24 +58,39 @@ export async function serveCommand(opts: { estate?: EstateSource; stateDir: stri
       try {
         await sandbox.save()
       } finally {
+        await removeServeMarker(opts.stateDir, process.pid)
         await sandbox.stop()
         finish()
       }
     })())
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  await writeServeMarker(opts.stateDir, { url: sandbox.url, pid: process.pid, started: new Date().toISOString() })
   return { sandbox, exports: exportLines(sandbox.env), done, stop }
 }
 
-/** `sandbox dump`: the persisted estate (or the reference estate) as canonical, indented JSON. */
+/** `sandbox dump`: the running serve's estate, else the persisted one (or the reference estate), as canonical, indented JSON. */
 export async function dumpCommand(opts: { stateDir: string; ledger?: boolean }): Promise<string> {
+  const serving = await runningServe(opts.stateDir)
+  if (serving) {
+    const res = await fetch(`${serving.url}/_sandbox/dump${opts.ledger ? '?ledger=1' : ''}`)
+    if (!res.ok) throw new Error(`sandbox serve at ${serving.url} answered the dump with HTTP ${res.status}: ${await res.text()}`)
+    return canonicalJson(await res.json(), 2)
+  }
   const estate = await loadOrSeed(opts.stateDir)
   return canonicalJson(dumpEstate(estate, { ledger: opts.ledger }), 2)
 }
 
 /** `sandbox reset`: replace the persisted state with `estate` (or the reference estate). */
 export async function resetCommand(opts: { stateDir: string; estate?: EstateSource }): Promise<string> {
-  const estate = (await resolveEstate(opts.estate)) ?? referenceEstate()
+  const given = await resolveEstate(opts.estate)
+  const serving = await runningServe(opts.stateDir)
+  if (serving) {
+    const res = await fetch(`${serving.url}/_sandbox/reset`, { method: 'POST', body: given ? JSON.stringify(given) : '' })
+    if (!res.ok) throw new Error(`sandbox serve at ${serving.url} refused the reset: HTTP ${res.status} ${await res.text()}`)
+    return `running sandbox at ${serving.url} reset to ${typeof opts.estate === 'string' ? opts.estate : opts.estate ? 'the given estate' : 'its seed estate'}`
+  }
+  const estate = given ?? referenceEstate()
   await saveState(opts.stateDir, estate)
   return `sandbox state reset to ${typeof opts.estate === 'string' ? opts.estate : opts.estate ? 'the given estate' : 'the reference estate'} (${opts.stateDir}/${STATE_FILE})`
 }

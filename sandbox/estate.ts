@@ -119,6 +119,26 @@ export type LedgerEntry = {
   source: string // rule ARN, schedule ARN, or `namespace/cronjob-name`
 }
 
+/** An S3 object as stored: the body base64-encoded so the estate stays JSON. */
+export type S3Object = {
+  Key: string
+  Body: string // base64
+  ETag: string // quoted MD5 hex, as S3 answers it
+  LastModified: string // ISO, virtual time
+  ContentType?: string
+  ServerSideEncryption: 'AES256' | 'aws:kms' | 'aws:kms:dsse'
+  SSEKMSKeyId?: string
+  Metadata?: Record<string, string>
+}
+
+/** An S3 bucket with its objects by key (no versions: the latest one of each key). */
+export type S3Bucket = {
+  Name: string
+  Region: string
+  CreationDate: string
+  Objects: Record<string, S3Object>
+}
+
 export type Estate = {
   /** Estate format version. */
   version: 1
@@ -133,6 +153,8 @@ export type Estate = {
   scheduler: { groups: string[]; schedules: Schedule[] }
   kubernetes: { objects: StoredObject[]; resourceVersion: number }
   ledger: LedgerEntry[]
+  /** S3 buckets (the team state bucket). Absent in estates saved before the sandbox spoke S3. */
+  s3?: { buckets: S3Bucket[] }
 }
 
 /** Annotation naming the ECS job a CronJob takes over (see {@link LedgerEntry.job}). */

@@ -4,7 +4,7 @@
  */
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { referenceEstate } from '../fixtures/generate.js'
 import type { Clock } from '../runner/clock.js'
 import { CallLog } from './calls.js'
@@ -65,7 +65,8 @@ export interface RunningSandbox {
 }
 
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
-  const stateDir = opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'switchover-sandbox-')))
+  // Absolute, so the exported KUBECONFIG works from any directory.
+  const stateDir = resolve(opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'switchover-sandbox-'))))
   const seed = opts.estate ?? referenceEstate()
   const initial = opts.estate ?? (opts.persist ? await loadOrSeed(stateDir) : seed)
   const controllers = opts.controllers ?? registeredControllers

@@ -11,8 +11,11 @@ import { ecsLauncher } from './ecs/launcher.js'
 import { eventsHandler } from './events/handler.js'
 import { schedulerHandler } from './scheduler/handler.js'
 import { kubernetesControllers, kubernetesHandler } from './kubernetes/index.js'
+import { s3Handler } from './s3/handler.js'
 
 export const handlers: ServiceHandler[] = [
+  // First: told apart by its SigV4 scope or Host, whatever the path (a bucket may be called `api`).
+  s3Handler,
   route53Handler,
   ecsHandler,
   eventsHandler,

@@ -2,12 +2,13 @@
  * How the sandbox's service handlers plug into its HTTP server (sandbox/server.ts).
  * One server on 127.0.0.1 serves every protocol: Route 53 (REST-XML, paths under /2013-04-01/),
  * ECS and EventBridge (JSON 1.1, POST / with X-Amz-Target), Scheduler (REST-JSON, /schedules...),
- * Kubernetes (/api, /apis, /version, /openapi) and the sandbox's own control API (/_sandbox/...).
+ * Kubernetes (/api, /apis, /version, /openapi), S3 (REST-XML, told apart by its SigV4 credential
+ * scope `.../s3/aws4_request` or a `bucket.localhost` Host) and the control API (/_sandbox/...).
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Estate } from './estate.js'
 
-export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes'
+export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes' | 's3'
 
 export type SandboxRequest = {
   method: string

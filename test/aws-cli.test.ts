@@ -76,4 +76,18 @@ describe.runIf(hasAws)('the AWS CLI against the sandbox', () => {
     expect((await aws('events', 'describe-rule', '--name', 'test-inventory-sync')).State).toBe('DISABLED')
     expect(sb!.calls().filter((c) => c.operation === 'DisableRule' && c.mutating)).toHaveLength(1)
   })
+
+  it('s3api: put-object --if-none-match once, then 412; list-objects-v2, head-object and get-object', async () => {
+    const body = join(dir, 'segment.jsonl')
+    await (await import('node:fs/promises')).writeFile(body, '{"t":"begin"}\n')
+    const put = await aws('s3api', 'put-object', '--bucket', 'switchover-state', '--key', 'cli/runs/r/000001.jsonl', '--body', body, '--if-none-match', '*')
+    expect(put).toMatchObject({ ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/), ServerSideEncryption: 'AES256' })
+    await expect(aws('s3api', 'put-object', '--bucket', 'switchover-state', '--key', 'cli/runs/r/000001.jsonl', '--body', body, '--if-none-match', '*')).rejects.toThrow(/PreconditionFailed/)
+    const list = await aws('s3api', 'list-objects-v2', '--bucket', 'switchover-state', '--prefix', 'cli/')
+    expect(list.Contents.map((c: { Key: string }) => c.Key)).toEqual(['cli/runs/r/000001.jsonl'])
+    expect((await aws('s3api', 'head-object', '--bucket', 'switchover-state', '--key', 'cli/runs/r/000001.jsonl')).ContentLength).toBe(14)
+    const out = join(dir, 'out.jsonl')
+    await aws('s3api', 'get-object', '--bucket', 'switchover-state', '--key', 'cli/runs/r/000001.jsonl', out)
+    expect(await (await import('node:fs/promises')).readFile(out, 'utf8')).toBe('{"t":"begin"}\n')
+  })
 })

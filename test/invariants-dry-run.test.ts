@@ -2,6 +2,7 @@
  * Invariants 1 and 2 on the reference playbook and estate: plan (and dry-run, which is the same
  * engine path) makes no mutating call, and a second run of a finished playbook makes none.
  * Mutating calls are counted from the sandbox's calls log; Kubernetes dryRun=All is not one.
+ * Both state backends: the local journal, and team state in the sandbox's S3.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { entriesOf, mutatingCalls, openWorld, pauseBefore, planReference, runReference, type World } from './helpers/reference-run.js'
@@ -40,9 +41,9 @@ describe('invariant 1: plan and dry-run change nothing', () => {
   })
 })
 
-describe('invariant 2: a second run changes nothing', () => {
+describe.each(['dir', 's3'] as const)('invariant 2: a second run changes nothing (state: %s)', (state) => {
   it('skips every step of a finished playbook and makes zero mutating calls', async () => {
-    w = await openWorld()
+    w = await openWorld({ state })
     const first = await runReference(w, 'prod')
     expect(first.status).toBe('done')
     const mutated = mutatingCalls(w).length
@@ -57,6 +58,8 @@ describe('invariant 2: a second run changes nothing', () => {
     expect((await entriesOf(w, second.runId)).filter((e) => e.t === 'item')).toEqual([])
     // Only time moved (the second run waits for nothing, but the controllers keep their clocks).
     expect(stripTime(w.sb.dump())).toEqual(stripTime(dump))
+    const segments = Object.keys(w.sb.core.estate.s3!.buckets[0].Objects).filter((k) => k.includes(`/runs/${second.runId}/`))
+    expect(segments.length > 0).toBe(state === 's3')
   })
 })
 

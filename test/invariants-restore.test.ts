@@ -2,7 +2,7 @@
  * Invariants 3 and 5 on the reference playbook and estate: run then rollback leaves the estate
  * exactly as seeded (sandbox dump, every object the run touched or created), and the cron ledger
  * shows no scheduled time run twice or on both platforms, forward and back, with the gap
- * journaled by the resume step.
+ * journaled by the resume step. Invariant 3 runs on both state backends (local, S3).
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { referenceEstate } from '../fixtures/generate.js'
@@ -24,8 +24,13 @@ function estateOf(dump: unknown): unknown {
 }
 
 describe('invariant 3: run then rollback restores the seed', () => {
-  it.each(['prod', 'test'])('the %s environment: every touched object is back, created objects are gone', async (env) => {
-    w = await openWorld()
+  it.each([
+    ['prod', 'dir'],
+    ['test', 'dir'],
+    ['prod', 's3'],
+    ['test', 's3'],
+  ] as const)('the %s environment, state %s: every touched object is back, created objects are gone', async (env, state) => {
+    w = await openWorld({ state })
     const seed = w.sb.dump()
     const forward = await runReference(w, env)
     expect(forward.status).toBe('done')

@@ -9,6 +9,7 @@ import { systemClock } from '../clock.js'
 import type { ClientFactories } from '../engine/types.js'
 import { createTestWorlds } from '../clients/test-worlds.js'
 import { createStepFiles } from '../clients/files.js'
+import { UsageError } from '../errors.js'
 import type { Io } from './io.js'
 
 export type Edge = {
@@ -33,7 +34,12 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
   let close = async () => {}
   if (opts.sandbox) {
     const { startSandbox } = await import('../../sandbox/index.js')
-    const sb = await startSandbox({ stateDir: join(opts.stateDir, 'sandbox'), persist: true })
+    const { runningServe, SandboxServing } = await import('../../sandbox/serve-marker.js')
+    const sandboxDir = join(opts.stateDir, 'sandbox')
+    // Two sandboxes over one state.json: whichever saves last would silently drop the other's changes.
+    const serving = await runningServe(sandboxDir)
+    if (serving) throw new UsageError(new SandboxServing(sandboxDir, serving).message)
+    const sb = await startSandbox({ stateDir: sandboxDir, persist: true })
     // Clients read the SDK's and kubectl's own variables; point them at the sandbox.
     for (const [k, v] of Object.entries(sb.env)) {
       io.env[k] = v

@@ -19,13 +19,15 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   const program = new Command('playbook')
     .description('Run YAML switchover playbooks (ECS to EKS) and roll them back.')
     .option('--state-dir <dir>', 'journal, lock and sandbox state', '.playbook')
+    .option('--state <s3-url>', 'team state: journal and lock in s3://BUCKET/PREFIX (also PLAYBOOK_STATE, or the playbook\'s state:)')
+    .option('--state-kms-key <key>', 'encrypt team state with this KMS key (SSE-KMS; default SSE-S3)')
     .addOption(new Option('--output <format>', 'text, or json: one JSON event per line').choices(['text', 'json']).default('text'))
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)')
   const globals = (cmd: Command): GlobalOptions => {
-    const o = cmd.optsWithGlobals() as { stateDir: string; output: 'text' | 'json' }
-    return { stateDir: o.stateDir, output: o.output }
+    const o = cmd.optsWithGlobals() as GlobalOptions
+    return { stateDir: o.stateDir, output: o.output, ...(o.state ? { state: o.state } : {}), ...(o.stateKmsKey ? { stateKmsKey: o.stateKmsKey } : {}) }
   }
   const act = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
     code = await fn(...args)
@@ -81,13 +83,22 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
 
   program
     .command('history')
-    .description('runs in the state directory, newest first')
-    .action(act(async (_: object, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd))))
+    .description('runs in the state directory (or team state), newest first')
+    .option('--sandbox', 'team state in the in-process sandbox\'s S3')
+    .action(act(async (o: { sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd), o)))
   program
     .command('show <run-id>')
     .description('one run: steps, items, facts, waits, errors')
     .option('--html <file>', 'also write an HTML report')
-    .action(act(async (runId: string, o: { html?: string }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o)))
+    .option('--sandbox', 'team state in the in-process sandbox\'s S3')
+    .action(act(async (runId: string, o: { html?: string; sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o)))
+
+  program
+    .command('unlock <lock-id>')
+    .description('break a stale team-state lock (the id its "locked" message names), like terraform force-unlock')
+    .option('--force', 'also break a lock whose heartbeat is live (its run may still be writing)')
+    .option('--sandbox', 'team state in the in-process sandbox\'s S3')
+    .action(act(async (lockId: string, o: { force?: boolean; sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).unlockCommand(io, globals(cmd), lockId, o)))
 
   const sandbox = program.command('sandbox').description('local AWS and Kubernetes endpoints seeded from fixtures')
   sandbox

@@ -3,14 +3,15 @@
  * approval unless --yes); `playbook rollback --generate <file>` prints the rollback playbook.
  */
 import { readFile } from 'node:fs/promises'
-import { FileJournal } from '../journal/file.js'
-import { acquireLock } from '../lock.js'
+import { dirname, resolve } from 'node:path'
+import { createStepFiles } from '../clients/files.js'
 import { generateRollback } from '../engine/generate.js'
 import { resolveRun, rollback } from '../engine/rollback.js'
 import { UsageError } from '../errors.js'
-import { openEdge } from './environment.js'
+import { openEdge, type Edge } from './environment.js'
 import { promptFor, type Io } from './io.js'
 import { EXIT, fanOut, load, renderer, type GlobalOptions } from './shared.js'
+import { openState, type StateBackend } from './state.js'
 
 export type RollbackFlags = {
   last?: boolean
@@ -35,7 +36,18 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
   if (runId !== undefined && flags.last) throw new UsageError('give a run id or --last, not both')
   if (runId === undefined && !flags.last) throw new UsageError('which run? give a run id (see `playbook history`) or --last')
   const target = runId ?? 'last'
-  const journal = new FileJournal(g.stateDir)
+  const state = await openState(io, g, { sandbox: !!flags.sandbox })
+  // Team state in the in-process sandbox: the sandbox (and its S3) must be up to read the journal.
+  const early = state.remote && flags.sandbox ? await openEdge(io, { stateDir: g.stateDir, sandbox: true }) : undefined
+  try {
+    return await rollbackWith(io, g, state, target, flags, early)
+  } finally {
+    await early?.close()
+  }
+}
+
+async function rollbackWith(io: Io, g: GlobalOptions, state: StateBackend, target: string, flags: RollbackFlags, early: Edge | undefined): Promise<number> {
+  const journal = state.journal
   const found = await resolveRun(journal, target)
   if (!flags.yes) {
     if (!io.stdinIsTTY) throw new UsageError(`rolling back run ${found.runId} needs approval but stdin is not a terminal; rerun with --yes`)
@@ -47,13 +59,14 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
   }
   const { registry } = await import('./registry.js')
   const r = await renderer(io, g, { interactive: false })
-  const lock = await acquireLock(g.stateDir, r.emit).catch(async (e) => {
+  const lock = await state.lock(r.emit, `rollback ${found.runId}`).catch(async (e) => {
     await r.done()
     throw e
   })
   try {
     const where = found.state.begin?.where ?? {}
-    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
+    const file = found.state.begin?.file
+    const edge = early ? { ...early, clients: { ...early.clients, ...(file ? { files: () => createStepFiles(dirname(resolve(file))) } : {}) }, close: async () => {} } : await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
     r.useClock?.(edge.clock)
     try {
       const result = await rollback(found, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })

@@ -1,19 +1,21 @@
 /**
  * `playbook plan <file>` and `playbook run <file>`: load (exit 2 on problems, before any client),
- * then plan (read-only clients, no lock) or run under the state directory's lock.
+ * then plan (read-only clients, no lock) or run under the state's lock (local directory, or team
+ * state on S3: see cli/state.ts).
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { FileJournal } from '../journal/file.js'
+import { dirname } from 'node:path'
+import { createStepFiles } from '../clients/files.js'
 import { newRunId } from '../journal/run-id.js'
-import { acquireLock } from '../lock.js'
 import { run } from '../engine/execute.js'
 import { plan } from '../engine/plan.js'
 import { resumableRun, sourceRun } from '../engine/runs.js'
 import { UsageError } from '../errors.js'
-import { openEdge } from './environment.js'
+import { openEdge, type Edge } from './environment.js'
 import { promptFor, type Io } from './io.js'
 import { EXIT, checkSteps, fanOut, load, renderer, type GlobalOptions } from './shared.js'
+import { openState } from './state.js'
 
 export type RunFlags = {
   env?: string
@@ -39,17 +41,29 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
   }
   const options = { force: !!flags.force, skipTtlWait: !!flags.skipTtlWait, yes: !!flags.yes, dryRun: dry, from: flags.from, only: flags.only }
   const pb = loaded.playbook
+  const state = await openState(io, g, { playbookState: pb.state, region: pb.env?.region, profile: pb.env?.profile, sandbox: !!flags.sandbox })
+  const edgeOptions = { stateDir: g.stateDir, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context }
+  // Team state in the in-process sandbox lives in the sandbox's S3: it must be up for the lock.
+  let early: Edge | undefined = state.remote && flags.sandbox ? await openEdge(io, { ...edgeOptions, playbookFile: file }) : undefined
   const r = await renderer(io, g, { interactive: !dry && !flags.yes && pauses.length > 0, verbosePlans: dry })
-  // The lock comes before the sandbox or any client: a second run must not touch anything.
-  const lock = dry ? undefined : await acquireLock(g.stateDir, r.emit).catch(async (e) => {
+  // Otherwise the lock comes before the sandbox or any client: a second run must not touch anything.
+  const command = ['run', file, ...(flags.env ? ['--env', flags.env] : [])].join(' ')
+  const lock = dry ? undefined : await state.lock(r.emit, command).catch(async (e) => {
     await r.done()
+    await early?.close()
     throw e
   })
-  const journal = new FileJournal(g.stateDir)
+  const journal = state.journal
   try {
     // A rollback playbook's steps read files (manifests) as the run it restores did.
     const source = pb.rollbackOf ? await sourceRun(journal, pb.rollbackOf, pb.env?.name ?? null) : undefined
-    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: source?.state.begin?.file ?? file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
+    const playbookFile = source?.state.begin?.file ?? file
+    const sandboxFirst = early
+    // The lock lives in that sandbox: release it before the sandbox saves and stops.
+    const edge = sandboxFirst
+      ? { ...sandboxFirst, clients: { ...sandboxFirst.clients, files: () => createStepFiles(dirname(resolve(playbookFile))) }, close: async () => (await lock?.release(), await sandboxFirst.close()) }
+      : await openEdge(io, { ...edgeOptions, playbookFile })
+    early = undefined // closed with `edge` from here on
     r.useClock?.(edge.clock)
     try {
       const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file: resolve(file), sha256: loaded.sha256 } }
@@ -82,6 +96,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
     }
   } finally {
     await lock?.release()
+    await early?.close()
     await r.done()
   }
 }

@@ -15,7 +15,14 @@ import type { Io } from './io.js'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
 
-export type GlobalOptions = { stateDir: string; output: 'text' | 'json' }
+export type GlobalOptions = {
+  stateDir: string
+  output: 'text' | 'json'
+  /** `--state s3://BUCKET/PREFIX`: team state (see cli/state.ts). */
+  state?: string
+  /** `--state-kms-key`: SSE-KMS key for team state writes (default SSE-S3). */
+  stateKmsKey?: string
+}
 
 /** A playbook that did not load: the problems are already printed. */
 export class InvalidPlaybook extends Error {

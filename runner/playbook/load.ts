@@ -71,6 +71,7 @@ export function checkPlaybookText(
     ...(doc.description !== undefined ? { description: doc.description } : {}),
     version: 1,
     ...(scoped.scope.env !== undefined ? { env: scoped.scope.env } : {}),
+    ...((scoped.scope.env?.state ?? doc.state) !== undefined ? { state: scoped.scope.env?.state ?? doc.state } : {}),
     vars: { ...scoped.scope.vars },
     defaults,
     ...(doc.rollbackOf !== undefined ? { rollbackOf: doc.rollbackOf } : {}),

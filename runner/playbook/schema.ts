@@ -35,6 +35,11 @@ const varValue = z
   })
   .describe('A var value; `${{ vars.NAME }}` as a whole value keeps its type.')
 
+export const stateSchema = z
+  .string({ error: 'expected a state address such as s3://my-state-bucket/switchover' })
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { error: 'expected a state address such as s3://my-state-bucket/switchover' })
+  .describe('Where journal and lock live: s3://BUCKET/PREFIX (--state and PLAYBOOK_STATE override it; default: the local --state-dir).')
+
 const varsSchema = z.record(
   z.string().regex(VAR_NAME_PATTERN, { error: 'var names use letters, digits, _ and -' }),
   varValue,
@@ -46,6 +51,7 @@ export const environmentSchema = z
     region: z.string().min(1).optional().describe('AWS region, e.g. us-east-1.'),
     profile: z.string().min(1).optional().describe('AWS shared-config profile.'),
     context: z.string().min(1).optional().describe('kubeconfig context.'),
+    state: stateSchema.optional(),
     vars: varsSchema.optional().describe('Overrides top-level vars in this environment.'),
   })
   .describe('Per-environment values, selected with --env.')
@@ -86,6 +92,7 @@ export const playbookSchema = z
       .refine((envs) => Object.keys(envs).length > 0, { error: 'declare at least one environment, or remove the key' })
       .optional()
       .describe('Environments selected with --env; a playbook that has them needs --env.'),
+    state: stateSchema.optional(),
     defaults: z
       .strictObject({ onFailure: onFailureSchema.optional(), timeout: durationSchema.optional() })
       .optional()

@@ -40,7 +40,7 @@ export function buildScope(source: Source, raw: Record<string, unknown>, opts: L
   } else {
     const e = isPlainObject(envs[opts.env]) ? (envs[opts.env] as Record<string, unknown>) : {}
     env = { name: opts.env }
-    for (const k of ['region', 'profile', 'context'] as const) if (typeof e[k] === 'string') env[k] = e[k]
+    for (const k of ['region', 'profile', 'context', 'state'] as const) if (typeof e[k] === 'string') env[k] = e[k]
     if (isPlainObject(e.vars)) {
       envVars = e.vars
       envVarsPath = ['environments', opts.env, 'vars']

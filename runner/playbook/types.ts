@@ -21,7 +21,7 @@ export const ON_FAILURE = { rollback: 'rollback', stop: 'stop' } as const
 export type OnFailure = (typeof ON_FAILURE)[keyof typeof ON_FAILURE]
 
 /** The environment chosen with `--env`, as declared under `environments`. */
-export type PlaybookEnv = { name: string; region?: string; profile?: string; context?: string }
+export type PlaybookEnv = { name: string; region?: string; profile?: string; context?: string; state?: string }
 
 /** A step after templating, `when` evaluation and validation of its params. */
 export type ResolvedStep = StepSpec & {
@@ -46,6 +46,8 @@ export type Playbook = {
   description?: string
   version: 1
   env?: PlaybookEnv
+  /** Team state address (`state:` of the environment, else of the playbook), if any. */
+  state?: string
   /** Top-level vars, overridden by the environment's vars, overridden by `--var`. */
   vars: Record<string, unknown>
   defaults: { onFailure: OnFailure; timeoutMs: number }

@@ -1,7 +1,8 @@
 /**
  * Runs the reference playbook in process: the engine (runner/engine) against a sandbox started
  * by the test, with the real AWS SDK and Kubernetes clients over loopback and a file journal in
- * the test's own state directory. Every helper returns data (results, journal entries, calls);
+ * the test's own state directory, or (`state: 's3'`) the S3 journal in that sandbox's bucket
+ * `switchover-state`. Every helper returns data (results, journal entries, calls);
  * the tests assert on those, never on console text.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -17,6 +18,9 @@ import { plan } from '../../runner/engine/plan.js'
 import { rollback } from '../../runner/engine/rollback.js'
 import type { EngineOptions, Playbook } from '../../runner/engine/types.js'
 import { FileJournal } from '../../runner/journal/file.js'
+import type { Journal } from '../../runner/journal/journal.js'
+import { S3Journal } from '../../runner/journal/s3.js'
+import { S3Store } from '../../runner/state/s3-store.js'
 import type { JournalEntry } from '../../runner/journal/entries.js'
 import { loadPlaybook } from '../../runner/playbook/index.js'
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
@@ -32,7 +36,7 @@ export type BatchCall = { step: string; zoneId: string; changes: number }
 export type World = {
   sb: RunningSandbox
   stateDir: string
-  journal: FileJournal
+  journal: Journal
   events: EngineEvent[]
   batches: BatchCall[]
   stop(): Promise<void>
@@ -43,13 +47,18 @@ export type World = {
  * Route 53's request rate is raised: the sandbox's token bucket runs on real time, and these
  * tests count calls instead of timing them.
  */
-export async function openWorld(opts: { estate?: Estate } = {}): Promise<World> {
+export type StateBackendKind = 'dir' | 's3'
+
+/** Where the S3 journal of `state: 's3'` worlds lives in the sandbox. */
+export const S3_STATE = { bucket: 'switchover-state', prefix: 'team/reference' }
+
+export async function openWorld(opts: { estate?: Estate; state?: StateBackendKind } = {}): Promise<World> {
   const stateDir = await mkdtemp(join(tmpdir(), 'switchover-inv-'))
   const sb = await startSandbox({ stateDir: join(stateDir, 'sandbox'), estate: opts.estate, config: { route53Rate: 10_000, route53Burst: 10_000 } })
   return {
     sb,
     stateDir,
-    journal: new FileJournal(stateDir),
+    journal: opts.state === 's3' ? new S3Journal(new S3Store(S3_STATE, { env: sb.env })) : new FileJournal(stateDir),
     events: [],
     batches: [],
     async stop() {
@@ -131,9 +140,12 @@ export async function entriesOf(w: World, runId: string): Promise<JournalEntry[]
   return w.journal.read(runId)
 }
 
-/** Mutating calls the sandbox served (a Kubernetes write with dryRun=All is not one). */
+/**
+ * Mutating calls the sandbox served to the estate (a Kubernetes write with dryRun=All is not
+ * one; nor is team state's own S3 traffic, the journal and lock, which is not the estate).
+ */
 export function mutatingCalls(w: World) {
-  return w.sb.calls().filter((c) => c.mutating)
+  return w.sb.calls().filter((c) => c.mutating && c.service !== 's3')
 }
 
 /** An edit that asks for approval before `step` (refuse it to stop the run there, resumable). */
