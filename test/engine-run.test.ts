@@ -136,7 +136,7 @@ describe('resume identity', () => {
 
 describe('timeouts', () => {
   it('a step that outlives its timeout fails in phase timeout and is rolled back', async () => {
-    const { stepTypes } = await import('../steps/index.js')
+    const { testStepTypes: stepTypes } = await import('./helpers/test-registry.js')
     const w = registerMemoryWorld('slow', initial)
     const inner = stepTypes.get('test.memory')!
     const slow = {
@@ -158,7 +158,7 @@ describe('timeouts', () => {
 
 describe('interruption', () => {
   it('stops the current step, rolls nothing back, and a rerun resumes the run', async () => {
-    const { stepTypes } = await import('../steps/index.js')
+    const { testStepTypes: stepTypes } = await import('./helpers/test-registry.js')
     const w = registerMemoryWorld('intr', initial)
     const inner = stepTypes.get('test.memory')!
     const interrupt = new AbortController()

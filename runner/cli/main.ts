@@ -7,11 +7,18 @@ import { Command, CommanderError, Option } from 'commander'
 import { UsageError, messageOf } from '../errors.js'
 import { LockedError } from '../lock.js'
 import type { Io } from './io.js'
-import { EXIT, InvalidPlaybook, parseVars, type GlobalOptions } from './shared.js'
+import { EXIT, InvalidPlaybook, parseVars, type GlobalOptions, type Registry } from './shared.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** What the command line takes from its caller besides argv and the process. */
+export type CliDeps = {
+  /** The step types playbooks may use; default: the product's registry (steps/index.ts). */
+  registry?: () => Promise<Registry>
+}
+
+export async function main(argv: string[], io: Io, deps: CliDeps = {}): Promise<number> {
+  const registry = deps.registry ?? (async () => (await import('./registry.js')).registry())
   let code: number = EXIT.ok
   const program = new Command('playbook')
     .description('Run YAML switchover playbooks (ECS to EKS) and roll them back.')
@@ -22,7 +29,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
   const globals = (cmd: Command): GlobalOptions => {
     const o = cmd.optsWithGlobals() as { stateDir: string; output: 'text' | 'json' }
-    return { stateDir: o.stateDir, output: o.output }
+    return { stateDir: o.stateDir, output: o.output, registry }
   }
   const act = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
     code = await fn(...args)
@@ -31,10 +38,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     c.option('--env <name>', 'environment of the playbook').option('--var <name=value>', 'override a var (repeatable)', collect, [])
 
   playbookOptions(program.command('validate <file>').description('check a playbook; every problem as file:line:col'))
-    .action(act(async (file: string, o: { env?: string; var: string[] }) => {
-      const { validateCommand } = await import('../playbook/index.js')
-      const r = await validateCommand(file, { env: o.env, vars: parseVars(o.var) })
-      for (const l of r.lines) (r.exitCode === 0 ? io.stdout : io.stderr)(l + '\n')
+    .action(act(async (file: string, o: { env?: string; var: string[] }, cmd: Command) => {
+      const { validateCommand, problemJson } = await import('../playbook/index.js')
+      const g = globals(cmd)
+      const r = await validateCommand(file, { env: o.env, vars: parseVars(o.var), registry: await g.registry() })
+      if (g.output === 'json') {
+        // stdout carries the problems only, one JSON object a line; the summary goes to stderr.
+        for (const p of r.problems) io.stdout(JSON.stringify(problemJson(p)) + '\n')
+        io.stderr(r.summary + '\n')
+      } else for (const l of r.lines) (r.exitCode === 0 ? io.stdout : io.stderr)(l + '\n')
       return r.exitCode
     }))
 

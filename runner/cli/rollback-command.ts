@@ -28,7 +28,7 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
     if (runId !== undefined || flags.last) throw new UsageError('rollback --generate takes a playbook file, not a run id')
     // Templated params are kept as written, so any environment serves to resolve the file.
     const env = flags.env ?? (await firstEnvironment(flags.generate))
-    const loaded = await load(io, flags.generate, { env, vars: flags.var })
+    const loaded = await load(io, g, flags.generate, { env, vars: flags.var })
     io.stdout(generateRollback(loaded.playbook, loaded.registry, loaded.text))
     return EXIT.ok
   }
@@ -44,7 +44,6 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
       return EXIT.failed
     }
   }
-  const { registry } = await import('./registry.js')
   const r = await renderer(io, g, { interactive: false })
   const lock = await acquireLock(g.stateDir, r.emit).catch(async (e) => {
     await r.done()
@@ -54,7 +53,7 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
     const where = found.state.begin?.where ?? {}
     const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
     try {
-      const result = await rollback(found.runId, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
+      const result = await rollback(found.runId, { journal, clock: edge.clock, registry: await g.registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
       return result.exitCode
     } finally {
       await edge.close()

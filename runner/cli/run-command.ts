@@ -30,7 +30,7 @@ export type RunFlags = {
 
 export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: RunFlags, mode: 'plan' | 'run'): Promise<number> {
   flags = { ...flags, env: flags.env ?? (flags.sandbox ? await sandboxEnv(io, file) : undefined) }
-  let loaded = await load(io, file, { env: flags.env, vars: flags.var })
+  let loaded = await load(io, g, file, { env: flags.env, vars: flags.var })
   checkSteps(loaded.playbook, flags)
   const dry = mode === 'plan' || !!flags.dryRun
   const pauses = loaded.playbook.steps.filter((s) => s.when && s.pause !== undefined)
@@ -59,7 +59,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       // Pick the run id first so `${{ run.id }}` templates to the id the journal uses.
       const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256, pb.vars)
       const runId = typeof resumable === 'object' ? resumable.runId : newRunId(Date.now(), await journal.runs())
-      loaded = await load(io, file, { env: flags.env, vars: flags.var, runId })
+      loaded = await load(io, g, file, { env: flags.env, vars: flags.var, runId })
       // First Ctrl-C: stop after journaling the current step (resumable); a second one kills.
       const interrupt = new AbortController()
       const onSignal = () => {

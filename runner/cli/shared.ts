@@ -13,7 +13,14 @@ import type { Io } from './io.js'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
 
-export type GlobalOptions = { stateDir: string; output: 'text' | 'json' }
+export type Registry = ReadonlyMap<string, StepType>
+
+export type GlobalOptions = {
+  stateDir: string
+  output: 'text' | 'json'
+  /** The step types playbooks may use: the product's, unless a test hands in its own. */
+  registry: () => Promise<Registry>
+}
 
 /** A playbook that did not load: the problems are already printed. */
 export class InvalidPlaybook extends Error {
@@ -34,9 +41,9 @@ export function parseVars(list: string[] | undefined): Record<string, string> {
 
 export type Loaded = { playbook: Playbook; sha256: string; text: string; registry: ReadonlyMap<string, StepType> }
 
-export async function load(io: Io, file: string, opts: { env?: string; vars?: string[]; runId?: string }): Promise<Loaded> {
-  const { loadPlaybook, defaultRegistry, formatProblem } = await import('../playbook/index.js')
-  const registry = await defaultRegistry()
+export async function load(io: Io, g: GlobalOptions, file: string, opts: { env?: string; vars?: string[]; runId?: string }): Promise<Loaded> {
+  const { loadPlaybook, formatProblem } = await import('../playbook/index.js')
+  const registry = await g.registry()
   const result = await loadPlaybook(file, { env: opts.env, vars: parseVars(opts.vars), runId: opts.runId, registry })
   if (!result.ok) {
     for (const p of result.problems) io.stderr(formatProblem(p) + '\n')
