@@ -12,6 +12,13 @@ export type Io = {
   env: Record<string, string | undefined>
   /** Asks a yes/no question on the terminal. Only called when stdin is a TTY. */
   ask: (question: string) => Promise<boolean>
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) or SIGTERM instead of the default, until the returned
+   * function is called; the latest handler wins. Absent where there is no process to signal.
+   */
+  onInterrupt?: (handler: () => void) => () => void
+  /** Ends the process at once with `code` (a command stopped by Ctrl-C). */
+  exitNow?: (code: number) => void
 }
 
 export function processIo(): Io {
@@ -23,6 +30,8 @@ export function processIo(): Io {
     stdinIsTTY: !!process.stdin.isTTY,
     stdoutIsTTY: !!process.stdout.isTTY,
     env: process.env,
+    onInterrupt: interrupts(),
+    exitNow: (code) => process.exit(code),
     ask: async (question) => {
       const { createInterface } = await import('node:readline/promises')
       const rl = createInterface({ input: process.stdin, output: process.stderr })
@@ -33,6 +42,24 @@ export function processIo(): Io {
         rl.close()
       }
     },
+  }
+}
+
+/**
+ * A stack of interrupt handlers over the process's SIGINT and SIGTERM: listening only while a
+ * handler is set, so a command that sets none (`sandbox serve`) keeps its own.
+ */
+function interrupts(): (handler: () => void) => () => void {
+  const stack: Array<() => void> = []
+  const dispatch = () => stack.at(-1)?.()
+  return (handler) => {
+    if (stack.length === 0) for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, dispatch)
+    stack.push(handler)
+    return () => {
+      const i = stack.lastIndexOf(handler)
+      if (i >= 0) stack.splice(i, 1)
+      if (stack.length === 0) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, dispatch)
+    }
   }
 }
 

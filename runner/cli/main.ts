@@ -31,9 +31,20 @@ export async function main(argv: string[], io: Io, deps: CliDeps = {}): Promise<
     const o = cmd.optsWithGlobals() as { stateDir: string; output: 'text' | 'json' }
     return { stateDir: o.stateDir, output: o.output, registry }
   }
-  const act = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
-    code = await fn(...args)
+  // Ctrl-C stops a command at once with exit 130 and one message; `run` sets its own handler
+  // (it stops after journaling the current step) and `sandbox serve` keeps its own (save, stop).
+  const act = (fn: (...args: any[]) => Promise<number>, onCtrlC: string | null = 'stopped at once') => async (...args: any[]) => {
+    const off = onCtrlC === null ? undefined : io.onInterrupt?.(() => {
+      io.stderr(`\ninterrupted: ${onCtrlC} (exit ${EXIT.interrupted})\n`)
+      io.exitNow?.(EXIT.interrupted)
+    })
+    try {
+      code = await fn(...args)
+    } finally {
+      off?.()
+    }
   }
+  const CHANGES_NOTHING = 'stopped at once; nothing was changed'
   const playbookOptions = (c: Command) =>
     c.option('--env <name>', 'environment of the playbook').option('--var <name=value>', 'override a var (repeatable)', collect, [])
 
@@ -48,7 +59,7 @@ export async function main(argv: string[], io: Io, deps: CliDeps = {}): Promise<
         io.stderr(r.summary + '\n')
       } else for (const l of r.lines) (r.exitCode === 0 ? io.stdout : io.stderr)(l + '\n')
       return r.exitCode
-    }))
+    }, CHANGES_NOTHING))
 
   const runLike = (c: Command) =>
     playbookOptions(c)
@@ -58,12 +69,12 @@ export async function main(argv: string[], io: Io, deps: CliDeps = {}): Promise<
       .option('--only <step>', 'run only this step')
       .option('--skip-ttl-wait', 'do not wait for lowered TTLs to expire (risky)')
   runLike(program.command('plan <file>').description('read live state and show what would change'))
-    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'plan')))
+    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'plan'), CHANGES_NOTHING))
   runLike(program.command('run <file>').description('run a playbook (resumes an interrupted run of the same file)'))
     .option('--dry-run', 'plan only: no change is made')
     .option('--yes', 'approve every pause in advance')
     .option('--force', 'pass safety thresholds and drift checks')
-    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'run')))
+    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'run'), 'stopped at once; nothing was changed yet'))
 
   program
     .command('rollback [run-id]')
@@ -76,24 +87,25 @@ export async function main(argv: string[], io: Io, deps: CliDeps = {}): Promise<
     .option('--var <name=value>', 'override a var (with --generate)', collect, [])
     .option('--context <name>', 'kubeconfig context (default: the one the run used)')
     .option('--sandbox', 'against the in-process sandbox')
-    .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o)))
+    .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o),
+      'the rollback stopped at once; what it restored is journaled: run the same command again to finish it'))
 
   program
     .command('history')
     .description('runs in the state directory, newest first')
-    .action(act(async (_: object, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd))))
+    .action(act(async (_: object, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd)), CHANGES_NOTHING))
   program
     .command('show <run-id>')
     .description('one run: steps, items, facts, waits, errors')
     .option('--html <file>', 'also write an HTML report')
-    .action(act(async (runId: string, o: { html?: string }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o)))
+    .action(act(async (runId: string, o: { html?: string }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o), CHANGES_NOTHING))
 
   const sandbox = program.command('sandbox').description('local AWS and Kubernetes endpoints seeded from fixtures')
   sandbox
     .command('serve')
     .option('--estate <file>', 'seed estate (default: the saved state, else the reference estate)')
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)')
-    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxServe(io, globals(cmd), o)))
+    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxServe(io, globals(cmd), o), null))
   sandbox
     .command('dump')
     .option('--ledger', 'include the cron ledger, Jobs and Events')

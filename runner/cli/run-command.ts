@@ -13,6 +13,7 @@ import { resumableRun, sourceRun } from '../engine/runs.js'
 import { UsageError } from '../errors.js'
 import { openEdge } from './environment.js'
 import { promptFor, type Io } from './io.js'
+import type { Emit } from '../events.js'
 import { EXIT, checkSteps, fanOut, load, renderer, type GlobalOptions } from './shared.js'
 
 export type RunFlags = {
@@ -50,6 +51,8 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
     // A rollback playbook's steps read files (manifests) as the run it restores did.
     const source = pb.rollbackOf ? await sourceRun(journal, pb.rollbackOf, pb.env?.name ?? null) : undefined
     const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: source?.state.begin?.file ?? file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
+    let closing: Promise<void> | undefined
+    const closeEdge = () => (closing ??= edge.close())
     try {
       const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file: resolve(file), sha256: loaded.sha256 } }
       if (!lock) {
@@ -60,28 +63,48 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256, pb.vars)
       const runId = typeof resumable === 'object' ? resumable.runId : newRunId(Date.now(), await journal.runs())
       loaded = await load(io, g, file, { env: flags.env, vars: flags.var, runId })
-      // First Ctrl-C: stop after journaling the current step (resumable); a second one kills.
-      const interrupt = new AbortController()
-      const onSignal = () => {
-        io.stderr('\ninterrupting: the current step is stopped and journaled; press Ctrl-C again to kill\n')
-        interrupt.abort()
-      }
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
+      // A second Ctrl-C still saves the in-process sandbox and releases the lock.
+      const stop = ctrlC(io, runId, async () => {
+        await Promise.allSettled([closeEdge(), lock.release()])
+      })
       try {
-        const result = await run(loaded.playbook, { ...base, runId, interrupt: interrupt.signal, emit: fanOut(r.emit, lock.onEvent) })
+        const result = await run(loaded.playbook, { ...base, runId, interrupt: stop.signal, emit: fanOut(r.emit, lock.onEvent, stop.onEvent) })
         return result.exitCode
       } finally {
-        process.off('SIGINT', onSignal)
-        process.off('SIGTERM', onSignal)
+        stop.off()
       }
     } finally {
-      await edge.close()
+      await closeEdge()
     }
   } finally {
     await lock?.release()
     await r.done()
   }
+}
+
+/**
+ * Ctrl-C during a run. The first stops the current step, journals it and ends the run open
+ * (nothing rolled back; a rerun resumes it); the engine then returns exit 130. A second one
+ * stops at once with the same code, after `cleanup` (bounded: it must not hang).
+ */
+function ctrlC(io: Io, runId: string, cleanup: () => Promise<void>): { signal: AbortSignal; onEvent: Emit; off: () => void } {
+  const interrupt = new AbortController()
+  let step: string | undefined
+  let presses = 0
+  const off = io.onInterrupt?.(() => {
+    if (++presses === 1) {
+      const where = step === undefined ? 'before its first step' : `in step ${step}`
+      io.stderr(`\ninterrupted: run ${runId} stops ${where} once that step is journaled (nothing is rolled back); rerun the same command to resume it, or \`playbook rollback ${runId}\` to undo it; Ctrl-C again stops at once\n`)
+      interrupt.abort()
+      return
+    }
+    io.stderr(`stopped at once (exit ${EXIT.interrupted}); rerun the same command to resume run ${runId}\n`)
+    void Promise.race([cleanup(), new Promise((r) => setTimeout(r, 2000))]).finally(() => io.exitNow?.(EXIT.interrupted))
+  })
+  const onEvent: Emit = (e) => {
+    if (e.kind === 'step-start') step = e.step
+  }
+  return { signal: interrupt.signal, onEvent, off: () => off?.() }
 }
 
 /**

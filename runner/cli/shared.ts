@@ -11,7 +11,7 @@ import type { Emit } from '../events.js'
 import { fanOut, jsonRenderer, plainRenderer } from '../render/plain.js'
 import type { Io } from './io.js'
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
+export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4, interrupted: 130 } as const
 
 export type Registry = ReadonlyMap<string, StepType>
 

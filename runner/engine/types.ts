@@ -55,6 +55,7 @@ export type EngineDeps = {
 export type RunResult = {
   runId: string
   status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined' | 'interrupted'
-  exitCode: 0 | 1 | 3
+  /** 130 for a run stopped by Ctrl-C (the shell's code for SIGINT): open, a rerun resumes it. */
+  exitCode: 0 | 1 | 3 | 130
   resumed: boolean
 }
