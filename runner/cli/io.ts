@@ -35,9 +35,19 @@ export function processIo(): Io {
     ask: async (question) => {
       const { createInterface } = await import('node:readline/promises')
       const rl = createInterface({ input: process.stdin, output: process.stderr })
+      const asked = new AbortController()
+      // The terminal gives Ctrl-C to the prompt, not the process: pass it on (synchronously, so
+      // the run's handler sees it before the refusal ends the run), then refuse.
+      rl.once('SIGINT', () => {
+        process.emit('SIGINT', 'SIGINT')
+        asked.abort()
+      })
       try {
-        const answer = await rl.question(`${question} [y/N] `)
+        const answer = await rl.question(`${question} [y/N] `, { signal: asked.signal })
         return /^y(es)?$/i.test(answer.trim())
+      } catch (e) {
+        if (asked.signal.aborted) return false
+        throw e
       } finally {
         rl.close()
       }

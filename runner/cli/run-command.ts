@@ -69,7 +69,8 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       })
       try {
         const result = await run(loaded.playbook, { ...base, runId, interrupt: stop.signal, emit: fanOut(r.emit, lock.onEvent, stop.onEvent) })
-        return result.exitCode
+        // Ctrl-C at an approval prompt refuses it; the run is then interrupted, not declined.
+        return result.status === 'declined' && stop.signal.aborted ? EXIT.interrupted : result.exitCode
       } finally {
         stop.off()
       }
@@ -93,8 +94,8 @@ function ctrlC(io: Io, runId: string, cleanup: () => Promise<void>): { signal: A
   let presses = 0
   const off = io.onInterrupt?.(() => {
     if (++presses === 1) {
-      const where = step === undefined ? 'before its first step' : `in step ${step}`
-      io.stderr(`\ninterrupted: run ${runId} stops ${where} once that step is journaled (nothing is rolled back); rerun the same command to resume it, or \`playbook rollback ${runId}\` to undo it; Ctrl-C again stops at once\n`)
+      const where = step === undefined ? 'before its next step' : `in step ${step}, once that step is journaled`
+      io.stderr(`\ninterrupted: run ${runId} stops ${where} (nothing is rolled back); rerun the same command to resume it, or \`playbook rollback ${runId}\` to undo it; Ctrl-C again stops at once\n`)
       interrupt.abort()
       return
     }
