@@ -3,6 +3,7 @@
  * streams, whether stdin/stdout are terminals, the environment, and how to ask a question.
  */
 import type { Write } from '../render/plain.js'
+import { EXIT } from './shared.js'
 
 export type Io = {
   stdout: Write
@@ -61,14 +62,27 @@ export function processIo(): Io {
  */
 function interrupts(): (handler: () => void) => () => void {
   const stack: Array<() => void> = []
-  const dispatch = () => stack.at(-1)?.()
+  let interrupted = false
+  // Once interrupted, a later Ctrl-C that finds no handler (the command is already finishing)
+  // still ends with the interrupted code rather than the signal's default.
+  const dispatch = () => {
+    interrupted = true
+    const handler = stack.at(-1)
+    if (handler) handler()
+    else process.exit(EXIT.interrupted)
+  }
+  let listening = false
   return (handler) => {
-    if (stack.length === 0) for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, dispatch)
+    if (!listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, dispatch)
+    listening = true
     stack.push(handler)
     return () => {
       const i = stack.lastIndexOf(handler)
       if (i >= 0) stack.splice(i, 1)
-      if (stack.length === 0) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, dispatch)
+      if (stack.length === 0 && !interrupted) {
+        for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, dispatch)
+        listening = false
+      }
     }
   }
 }

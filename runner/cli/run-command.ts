@@ -64,14 +64,18 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       const runId = typeof resumable === 'object' ? resumable.runId : newRunId(Date.now(), await journal.runs())
       loaded = await load(io, g, file, { env: flags.env, vars: flags.var, runId })
       // A second Ctrl-C still saves the in-process sandbox and releases the lock.
-      const stop = ctrlC(io, runId, async () => {
+      const cleanup = async () => {
         await Promise.allSettled([closeEdge(), lock.release()])
-      })
+      }
+      const stop = ctrlC(io, runId, cleanup)
       try {
         const result = await run(loaded.playbook, { ...base, runId, interrupt: stop.signal, emit: fanOut(r.emit, lock.onEvent, stop.onEvent) })
         // Ctrl-C at an approval prompt refuses it; the run is then interrupted, not declined.
         return result.status === 'declined' && stop.signal.aborted ? EXIT.interrupted : result.exitCode
       } finally {
+        // Cleaned up while the run's handler is set, so a Ctrl-C meanwhile does the same cleanup
+        // (failures surface below, where the edge is closed again and the lock released again).
+        await cleanup()
         stop.off()
       }
     } finally {
