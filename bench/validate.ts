@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 
 const CLI = 'dist/runner/cli.js'
 
-/** A small valid playbook on the in-memory test step type, used when no file is given. */
+/** A small valid playbook of ten route53.ttl steps, used when no file is given. */
 const SAMPLE = `version: 1
 name: bench
 vars: { ttl: 60 }
@@ -23,8 +23,8 @@ environments:
   test: { region: us-east-1 }
 steps:
 ${Array.from({ length: 10 }, (_, i) => `  - id: step-${i}
-    type: test.memory
-    with: { world: "mem:bench", set: { "item-${i}": "\${{ vars.ttl }}" } }
+    type: route53.ttl
+    with: { zone: example.com, ttl: "\${{ vars.ttl }}", names: [item-${i}] }
     when: "\${{ env.name }} == test"
     timeout: 5m`).join('\n')}
 `

@@ -3,7 +3,6 @@
  * (types only), so loading the registry is cheap enough for `playbook validate`.
  */
 import type { StepType } from '../runner/contract.js'
-import { testMemory, testMemoryIrreversible } from './test-memory.js'
 import { route53Ttl } from './route53-ttl.js'
 import { route53Records } from './route53-records.js'
 import { ecsScheduledTasks } from './ecs-scheduled-tasks.js'
@@ -15,8 +14,6 @@ import { k8sPatch } from './k8s-patch.js'
 export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType>(
   [
     // one line per step type, e.g. route53Ttl,
-    testMemory,
-    testMemoryIrreversible,
     route53Ttl,
     route53Records,
     ecsScheduledTasks,

@@ -66,7 +66,8 @@ export const k8sApply: StepType<K8sApplyParams> = {
     'server-side apply under the field manager "switchover", every CronJob created suspended. The plan is the server\'s own ' +
     'dryRun=All answer, shown per object as created, changed fields or unchanged. Waits until every Deployment and StatefulSet ' +
     'is rolled out (kubectl rollout status rules) and their Services have ready endpoints. Rollback deletes what the step ' +
-    'created and puts back the fields it changed.',
+    'created and puts back the fields it changed. The same object (API group, kind, namespace, name) twice in the manifests, ' +
+    'in one file or across the list, is refused at plan time, naming both places.',
   params: k8sApplyParams,
 
   async observe(ctx: StepContext, p: K8sApplyParams, keys?: string[]): Promise<Observed> {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../runner/cli/main.js'
 import type { Io } from '../runner/cli/io.js'
+import { testRegistry } from './helpers/test-registry.js'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -32,7 +33,7 @@ async function setup(text = yaml()) {
     let err = ''
     const io: Io = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stdinIsTTY: false, stdoutIsTTY: false, env: {}, ask: async () => true }
     const withVar = args.some((a) => ['plan', 'run', 'validate'].includes(a)) ? [...args, '--var', `world=file:${join(dir, 'world.json')}`] : args
-    const code = await main(['--state-dir', join(dir, 'state'), ...withVar], io)
+    const code = await main(['--state-dir', join(dir, 'state'), ...withVar], io, { registry: testRegistry })
     return { code, out, err }
   }
   return { dir, cli, world }

@@ -4,7 +4,7 @@ import { createTestWorlds } from '../runner/clients/test-worlds.js'
 import { MemoryJournal } from '../runner/journal/journal.js'
 import type { Journal } from '../runner/journal/journal.js'
 import type { ClientFactories, EngineDeps, Playbook, ResolvedStep } from '../runner/engine/types.js'
-import { stepTypes } from '../steps/index.js'
+import { testStepTypes as stepTypes } from './helpers/test-registry.js'
 
 export function virtualClock(start = Date.UTC(2026, 2, 2, 1, 45)): Clock & { slept: number[] } {
   let now = start

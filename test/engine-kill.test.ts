@@ -32,7 +32,7 @@ function cli(cwd: string, ...args: string[]) {
   const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href
   const env = { ...process.env }
   delete env.PLAYBOOK_SANDBOX_URL
-  const r = spawnSync(process.execPath, ['--import', tsx, join(root, 'runner/cli.ts'), '--state-dir', join(cwd, 'state'), ...args], { cwd, encoding: 'utf8', env })
+  const r = spawnSync(process.execPath, ['--import', tsx, join(root, 'test/helpers/test-cli.ts'), '--state-dir', join(cwd, 'state'), ...args], { cwd, encoding: 'utf8', env })
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr }
 }
 

@@ -4,7 +4,7 @@ import type { AwsClients } from '../runner/clients/aws-types.js'
 import { ReadOnlyViolation, registerMemoryWorld } from '../runner/clients/test-worlds.js'
 import { plan } from '../runner/engine/plan.js'
 import { run } from '../runner/engine/execute.js'
-import { stepTypes } from '../steps/index.js'
+import { testStepTypes as stepTypes } from './helpers/test-registry.js'
 import { deps, playbook, step } from './engine-helpers.js'
 
 /** test.memory wrapped so every call into the step is counted. */

@@ -6,7 +6,7 @@ import { generateRollback } from '../runner/engine/generate.js'
 import { parsePlaybookText } from '../runner/playbook/index.js'
 import { plan } from '../runner/engine/plan.js'
 import type { JournalEntry } from '../runner/journal/entries.js'
-import { stepTypes } from '../steps/index.js'
+import { testStepTypes as stepTypes } from './helpers/test-registry.js'
 import { deps, playbook, step } from './engine-helpers.js'
 
 const initial = { a: 1, b: 2, c: 3 }

@@ -136,7 +136,7 @@ describe('resume identity', () => {
 
 describe('timeouts', () => {
   it('a step that outlives its timeout fails in phase timeout and is rolled back', async () => {
-    const { stepTypes } = await import('../steps/index.js')
+    const { testStepTypes: stepTypes } = await import('./helpers/test-registry.js')
     const w = registerMemoryWorld('slow', initial)
     const inner = stepTypes.get('test.memory')!
     const slow = {
@@ -158,7 +158,7 @@ describe('timeouts', () => {
 
 describe('interruption', () => {
   it('stops the current step, rolls nothing back, and a rerun resumes the run', async () => {
-    const { stepTypes } = await import('../steps/index.js')
+    const { testStepTypes: stepTypes } = await import('./helpers/test-registry.js')
     const w = registerMemoryWorld('intr', initial)
     const inner = stepTypes.get('test.memory')!
     const interrupt = new AbortController()
@@ -178,7 +178,7 @@ describe('interruption', () => {
     const d = deps({ registry: new Map([...stepTypes, ['test.slow', slow]]) })
     const pb = playbook([step('one', 'mem:intr', { a: 10 }), { ...step('two', 'mem:intr', { b: 20, x: 'y' }), type: 'test.slow' }, step('three', 'mem:intr', { c: 30 })])
     const r = await run(pb, { ...d, interrupt: interrupt.signal })
-    expect(r).toMatchObject({ status: 'interrupted', exitCode: 1 })
+    expect(r).toMatchObject({ status: 'interrupted', exitCode: 130 })
     expect(d.events).toContainEqual(expect.objectContaining({ kind: 'step-failed', step: 'two', phase: 'interrupted' }))
     expect(w.state).toEqual({ a: 10, b: 20, c: 3 })
     hang = false

@@ -4,7 +4,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Io } from '../runner/cli/io.js'
 import { main } from '../runner/cli/main.js'
-import { loadPlaybook, MAX_FILE_BYTES, parsePlaybookText, validateCommand } from '../runner/playbook/index.js'
+import { formatValidateProblem, loadPlaybook, MAX_FILE_BYTES, parsePlaybookText, validateCommand } from '../runner/playbook/index.js'
+import { testRegistry, testStepTypes } from './helpers/test-registry.js'
 import { watchModules } from './module-watch.js'
 
 // Started before any test runs: the CLI loads its command code lazily, so whatever the validate
@@ -45,7 +46,7 @@ const isClientPackage = (url: string) => /\/node_modules\/(@aws-sdk\/|@kubernete
 
 const files = (await readdir(DIR)).filter((f) => f.endsWith('.yaml')).sort()
 
-describe('malformed playbooks in fixtures/invalid, against the real step registry', () => {
+describe('malformed playbooks in fixtures/invalid, against the real step types and the test-only ones', () => {
   it('cover at least 24 problem families', () => {
     expect(files.length).toBeGreaterThanOrEqual(24)
   })
@@ -54,12 +55,13 @@ describe('malformed playbooks in fixtures/invalid, against the real step registr
     const text = await readFile(path.join(DIR, f), 'utf8')
     const { expects, env, vars } = expectations(text)
     expect(expects.length, 'fixture has no # expect: line').toBeGreaterThan(0)
-    const r = await loadPlaybook(path.join(DIR, f), { env, vars })
-    expect(r.ok).toBe(false)
-    if (r.ok) return
+    const r = await validateCommand(path.join(DIR, f), { env, vars, registry: testStepTypes })
+    expect(r.exitCode).toBe(2)
     expect(r.problems.map((p) => `${p.line}:${p.col} ${p.path}`)).toEqual(expects.map((e) => `${e.line}:${e.col} ${e.path}`))
     r.problems.forEach((p, i) => {
-      expect(p.message.startsWith(expects[i]!.message), `${p.message}\n  does not start with\n${expects[i]!.message}`).toBe(true)
+      // The message as printed: with the environment when the problem is one environment's.
+      const message = formatValidateProblem({ ...p, file: '', line: 0, col: 0, path: '' }).replace(/^:0:0 /, '')
+      expect(message.startsWith(expects[i]!.message), `${message}\n  does not start with\n${expects[i]!.message}`).toBe(true)
       expect(p.file).toBe(path.join(DIR, f))
     })
   })
@@ -69,7 +71,7 @@ describe('malformed playbooks in fixtures/invalid, against the real step registr
     const { expects, env, vars } = expectations(await readFile(file, 'utf8'))
     const argv = ['validate', file, ...(env ? ['--env', env] : []), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])]
     const { io, stdout, stderr } = captureIo()
-    expect(await main(argv, io)).toBe(2)
+    expect(await main(argv, io, { registry: testRegistry })).toBe(2)
     expect(stdout).toEqual([])
     const lines = stderr.join('').split('\n').filter((l) => l !== '')
     expect(lines).toHaveLength(expects.length + 1)
@@ -77,7 +79,7 @@ describe('malformed playbooks in fixtures/invalid, against the real step registr
       const want = `${file}:${e.line}:${e.col} ${e.path === '' ? '' : `${e.path}: `}${e.message}`
       expect(lines[i]!.startsWith(want), `printed\n${lines[i]}\nexpected a line starting with\n${want}`).toBe(true)
     })
-    expect(lines.at(-1)).toBe(`${file}: ${expects.length} problem${expects.length === 1 ? '' : 's'}`)
+    expect(lines.at(-1)!.replace(/ \(checked environments [^)]*\)$/, '')).toBe(`${file}: ${expects.length} problem${expects.length === 1 ? '' : 's'}`)
   })
 
   it('the validate runs above never loaded an AWS or Kubernetes client package', async () => {
@@ -138,6 +140,6 @@ describe('hostile input', () => {
 
   it('reports a missing file as a problem, not a throw', async () => {
     const out = await validateCommand(path.join(dir, 'nope.yaml'))
-    expect(out).toEqual({ exitCode: 2, lines: [`${path.join(dir, 'nope.yaml')}:1:1 cannot read the playbook: no such file`, `${path.join(dir, 'nope.yaml')}: 1 problem`] })
+    expect(out).toMatchObject({ exitCode: 2, lines: [`${path.join(dir, 'nope.yaml')}:1:1 cannot read the playbook: no such file`, `${path.join(dir, 'nope.yaml')}: 1 problem`] })
   })
 })

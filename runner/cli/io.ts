@@ -3,6 +3,7 @@
  * streams, whether stdin/stdout are terminals, the environment, and how to ask a question.
  */
 import type { Write } from '../render/plain.js'
+import { EXIT } from './shared.js'
 
 export type Io = {
   stdout: Write
@@ -12,6 +13,13 @@ export type Io = {
   env: Record<string, string | undefined>
   /** Asks a yes/no question on the terminal. Only called when stdin is a TTY. */
   ask: (question: string) => Promise<boolean>
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) or SIGTERM instead of the default, until the returned
+   * function is called; the latest handler wins. Absent where there is no process to signal.
+   */
+  onInterrupt?: (handler: () => void) => () => void
+  /** Ends the process at once with `code` (a command stopped by Ctrl-C). */
+  exitNow?: (code: number) => void
 }
 
 export function processIo(): Io {
@@ -23,16 +31,59 @@ export function processIo(): Io {
     stdinIsTTY: !!process.stdin.isTTY,
     stdoutIsTTY: !!process.stdout.isTTY,
     env: process.env,
+    onInterrupt: interrupts(),
+    exitNow: (code) => process.exit(code),
     ask: async (question) => {
       const { createInterface } = await import('node:readline/promises')
       const rl = createInterface({ input: process.stdin, output: process.stderr })
+      const asked = new AbortController()
+      // The terminal gives Ctrl-C to the prompt, not the process: pass it on (synchronously, so
+      // the run's handler sees it before the refusal ends the run), then refuse.
+      rl.once('SIGINT', () => {
+        process.emit('SIGINT', 'SIGINT')
+        asked.abort()
+      })
       try {
-        const answer = await rl.question(`${question} [y/N] `)
+        const answer = await rl.question(`${question} [y/N] `, { signal: asked.signal })
         return /^y(es)?$/i.test(answer.trim())
+      } catch (e) {
+        if (asked.signal.aborted) return false
+        throw e
       } finally {
         rl.close()
       }
     },
+  }
+}
+
+/**
+ * A stack of interrupt handlers over the process's SIGINT and SIGTERM: listening only while a
+ * handler is set, so a command that sets none (`sandbox serve`) keeps its own.
+ */
+function interrupts(): (handler: () => void) => () => void {
+  const stack: Array<() => void> = []
+  let interrupted = false
+  // Once interrupted, a later Ctrl-C that finds no handler (the command is already finishing)
+  // still ends with the interrupted code rather than the signal's default.
+  const dispatch = () => {
+    interrupted = true
+    const handler = stack.at(-1)
+    if (handler) handler()
+    else process.exit(EXIT.interrupted)
+  }
+  let listening = false
+  return (handler) => {
+    if (!listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, dispatch)
+    listening = true
+    stack.push(handler)
+    return () => {
+      const i = stack.lastIndexOf(handler)
+      if (i >= 0) stack.splice(i, 1)
+      if (stack.length === 0 && !interrupted) {
+        for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, dispatch)
+        listening = false
+      }
+    }
   }
 }
 

@@ -8,13 +8,20 @@ import { Command, CommanderError, Option } from 'commander'
 import { UsageError, messageOf } from '../errors.js'
 import { LockedError } from '../lock.js'
 import type { Io } from './io.js'
-import { EXIT, InvalidPlaybook, parseVars, type GlobalOptions } from './shared.js'
+import { EXIT, InvalidPlaybook, parseVars, type GlobalOptions, type Registry } from './shared.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 
-export async function main(argv: string[], rawIo: Io): Promise<number> {
+/** What the command line takes from its caller besides argv and the process. */
+export type CliDeps = {
+  /** The step types playbooks may use; default: the product's registry (steps/index.ts). */
+  registry?: () => Promise<Registry>
+}
+
+export async function main(argv: string[], rawIo: Io, deps: CliDeps = {}): Promise<number> {
   // Every byte the CLI writes passes the redactor: no resolved credential reaches a terminal or a CI log.
   const io: Io = { ...rawIo, stdout: (t) => rawIo.stdout(redactText(t)), stderr: (t) => rawIo.stderr(redactText(t)) }
+  const registry = deps.registry ?? (async () => (await import('./registry.js')).registry())
   let code: number = EXIT.ok
   const program = new Command('playbook')
     .description('Run YAML switchover playbooks (ECS to EKS) and roll them back.')
@@ -26,22 +33,38 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)')
   const globals = (cmd: Command): GlobalOptions => {
-    const o = cmd.optsWithGlobals() as GlobalOptions
-    return { stateDir: o.stateDir, output: o.output, ...(o.state ? { state: o.state } : {}), ...(o.stateKmsKey ? { stateKmsKey: o.stateKmsKey } : {}) }
+    const o = cmd.optsWithGlobals() as Omit<GlobalOptions, 'registry'>
+    return { stateDir: o.stateDir, output: o.output, registry, ...(o.state ? { state: o.state } : {}), ...(o.stateKmsKey ? { stateKmsKey: o.stateKmsKey } : {}) }
   }
-  const act = (fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
-    code = await fn(...args)
+  // Ctrl-C stops a command at once with exit 130 and one message; `run` sets its own handler
+  // (it stops after journaling the current step) and `sandbox serve` keeps its own (save, stop).
+  const act = (fn: (...args: any[]) => Promise<number>, onCtrlC: string | null = 'stopped at once') => async (...args: any[]) => {
+    const off = onCtrlC === null ? undefined : io.onInterrupt?.(() => {
+      io.stderr(`\ninterrupted: ${onCtrlC} (exit ${EXIT.interrupted})\n`)
+      io.exitNow?.(EXIT.interrupted)
+    })
+    try {
+      code = await fn(...args)
+    } finally {
+      off?.()
+    }
   }
+  const CHANGES_NOTHING = 'stopped at once; nothing was changed'
   const playbookOptions = (c: Command) =>
     c.option('--env <name>', 'environment of the playbook').option('--var <name=value>', 'override a var (repeatable)', collect, [])
 
   playbookOptions(program.command('validate <file>').description('check a playbook; every problem as file:line:col'))
-    .action(act(async (file: string, o: { env?: string; var: string[] }) => {
-      const { validateCommand } = await import('../playbook/index.js')
-      const r = await validateCommand(file, { env: o.env, vars: parseVars(o.var) })
-      for (const l of r.lines) (r.exitCode === 0 ? io.stdout : io.stderr)(l + '\n')
+    .action(act(async (file: string, o: { env?: string; var: string[] }, cmd: Command) => {
+      const { validateCommand, problemJson } = await import('../playbook/index.js')
+      const g = globals(cmd)
+      const r = await validateCommand(file, { env: o.env, vars: parseVars(o.var), registry: await g.registry() })
+      if (g.output === 'json') {
+        // stdout carries the problems only, one JSON object a line; the summary goes to stderr.
+        for (const p of r.problems) io.stdout(JSON.stringify(problemJson(p)) + '\n')
+        io.stderr(r.summary + '\n')
+      } else for (const l of r.lines) (r.exitCode === 0 ? io.stdout : io.stderr)(l + '\n')
       return r.exitCode
-    }))
+    }, CHANGES_NOTHING))
 
   const runLike = (c: Command) =>
     playbookOptions(c)
@@ -51,12 +74,12 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       .option('--only <step>', 'run only this step')
       .option('--skip-ttl-wait', 'do not wait for lowered TTLs to expire (risky)')
   runLike(program.command('plan <file>').description('read live state and show what would change'))
-    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'plan')))
+    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'plan'), CHANGES_NOTHING))
   runLike(program.command('run <file>').description('run a playbook (resumes an interrupted run of the same file)'))
     .option('--dry-run', 'plan only: no change is made')
     .option('--yes', 'approve every pause in advance')
     .option('--force', 'pass safety thresholds and drift checks')
-    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'run')))
+    .action(act(async (file: string, o: object, cmd: Command) => (await import('./run-command.js')).runCommand(io, globals(cmd), file, o, 'run'), 'stopped at once; nothing was changed yet'))
 
   program
     .command('rollback [run-id]')
@@ -69,7 +92,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     .option('--var <name=value>', 'override a var (with --generate)', collect, [])
     .option('--context <name>', 'kubeconfig context (default: the one the run used)')
     .option('--sandbox', 'against the in-process sandbox')
-    .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o)))
+    .action(act(async (runId: string | undefined, o: object, cmd: Command) => (await import('./rollback-command.js')).rollbackCommand(io, globals(cmd), runId, o),
+      'the rollback stopped at once; what it restored is journaled: run the same command again to finish it'))
 
   program
     .command('prune')
@@ -85,13 +109,13 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     .command('history')
     .description('runs in the state directory (or team state), newest first')
     .option('--sandbox', 'team state in the in-process sandbox\'s S3')
-    .action(act(async (o: { sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd), o)))
+    .action(act(async (o: { sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).historyCommand(io, globals(cmd), o), CHANGES_NOTHING))
   program
     .command('show <run-id>')
     .description('one run: steps, items, facts, waits, errors')
     .option('--html <file>', 'also write an HTML report')
     .option('--sandbox', 'team state in the in-process sandbox\'s S3')
-    .action(act(async (runId: string, o: { html?: string; sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o)))
+    .action(act(async (runId: string, o: { html?: string; sandbox?: boolean }, cmd: Command) => (await import('./history-command.js')).showCommand(io, globals(cmd), runId, o), CHANGES_NOTHING))
 
   program
     .command('unlock <lock-id>')
@@ -105,7 +129,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     .command('serve')
     .option('--estate <file>', 'seed estate (default: the saved state, else the reference estate)')
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)')
-    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxServe(io, globals(cmd), o)))
+    .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxServe(io, globals(cmd), o), null))
   sandbox
     .command('dump')
     .option('--ledger', 'include the cron ledger, Jobs and Events')

@@ -29,7 +29,7 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
     if (runId !== undefined || flags.last) throw new UsageError('rollback --generate takes a playbook file, not a run id')
     // Templated params are kept as written, so any environment serves to resolve the file.
     const env = flags.env ?? (await firstEnvironment(flags.generate))
-    const loaded = await load(io, flags.generate, { env, vars: flags.var })
+    const loaded = await load(io, g, flags.generate, { env, vars: flags.var })
     io.stdout(generateRollback(loaded.playbook, loaded.registry, loaded.text))
     return EXIT.ok
   }
@@ -57,7 +57,6 @@ async function rollbackWith(io: Io, g: GlobalOptions, state: StateBackend, targe
       return EXIT.failed
     }
   }
-  const { registry } = await import('./registry.js')
   const r = await renderer(io, g, { interactive: false })
   const lock = await state.lock(r.emit, `rollback ${found.runId}`).catch(async (e) => {
     await r.done()
@@ -69,7 +68,7 @@ async function rollbackWith(io: Io, g: GlobalOptions, state: StateBackend, targe
     const edge = early ? { ...early, clients: { ...early.clients, ...(file ? { files: () => createStepFiles(dirname(resolve(file))) } : {}) }, close: async () => {} } : await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
     r.useClock?.(edge.clock)
     try {
-      const result = await rollback(found, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
+      const result = await rollback(found, { journal, clock: edge.clock, registry: await g.registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })
       return result.exitCode
     } finally {
       await edge.close()

@@ -14,6 +14,7 @@ import { resumableRun, sourceRun } from '../engine/runs.js'
 import { UsageError } from '../errors.js'
 import { openEdge, type Edge } from './environment.js'
 import { promptFor, type Io } from './io.js'
+import type { Emit } from '../events.js'
 import { EXIT, checkSteps, fanOut, load, renderer, type GlobalOptions } from './shared.js'
 import { openState } from './state.js'
 
@@ -32,7 +33,7 @@ export type RunFlags = {
 
 export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: RunFlags, mode: 'plan' | 'run'): Promise<number> {
   flags = { ...flags, env: flags.env ?? (flags.sandbox ? await sandboxEnv(io, file) : undefined) }
-  let loaded = await load(io, file, { env: flags.env, vars: flags.var })
+  let loaded = await load(io, g, file, { env: flags.env, vars: flags.var })
   checkSteps(loaded.playbook, flags)
   const dry = mode === 'plan' || !!flags.dryRun
   const pauses = loaded.playbook.steps.filter((s) => s.when && s.pause !== undefined)
@@ -65,6 +66,8 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       : await openEdge(io, { ...edgeOptions, playbookFile })
     early = undefined // closed with `edge` from here on
     r.useClock?.(edge.clock)
+    let closing: Promise<void> | undefined
+    const closeEdge = () => (closing ??= edge.close())
     try {
       const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file: resolve(file), sha256: loaded.sha256 } }
       if (!lock) {
@@ -75,30 +78,55 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
       const resumable = await resumableRun(journal, pb.name, pb.env?.name ?? null, loaded.sha256, pb.vars)
       // On the run's clock, as the journal's times are (the sandbox's clock on the sandbox).
       const runId = typeof resumable === 'object' ? resumable.runId : newRunId(edge.clock.now(), await journal.runs())
-      loaded = await load(io, file, { env: flags.env, vars: flags.var, runId })
-      // First Ctrl-C: stop after journaling the current step (resumable); a second one kills.
-      const interrupt = new AbortController()
-      const onSignal = () => {
-        io.stderr('\ninterrupting: the current step is stopped and journaled; press Ctrl-C again to kill\n')
-        interrupt.abort()
+      loaded = await load(io, g, file, { env: flags.env, vars: flags.var, runId })
+      // A second Ctrl-C still saves the in-process sandbox and releases the lock.
+      const cleanup = async () => {
+        await Promise.allSettled([closeEdge(), lock.release()])
       }
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
+      const stop = ctrlC(io, runId, cleanup)
       try {
-        const result = await run(loaded.playbook, { ...base, runId, interrupt: interrupt.signal, emit: fanOut(r.emit, lock.onEvent) })
-        return result.exitCode
+        const result = await run(loaded.playbook, { ...base, runId, interrupt: stop.signal, emit: fanOut(r.emit, lock.onEvent, stop.onEvent) })
+        // Ctrl-C at an approval prompt refuses it; the run is then interrupted, not declined.
+        return result.status === 'declined' && stop.signal.aborted ? EXIT.interrupted : result.exitCode
       } finally {
-        process.off('SIGINT', onSignal)
-        process.off('SIGTERM', onSignal)
+        // Cleaned up while the run's handler is set, so a Ctrl-C meanwhile does the same cleanup
+        // (failures surface below, where the edge is closed again and the lock released again).
+        await cleanup()
+        stop.off()
       }
     } finally {
-      await edge.close()
+      await closeEdge()
     }
   } finally {
     await lock?.release()
     await early?.close()
     await r.done()
   }
+}
+
+/**
+ * Ctrl-C during a run. The first stops the current step, journals it and ends the run open
+ * (nothing rolled back; a rerun resumes it); the engine then returns exit 130. A second one
+ * stops at once with the same code, after `cleanup` (bounded: it must not hang).
+ */
+function ctrlC(io: Io, runId: string, cleanup: () => Promise<void>): { signal: AbortSignal; onEvent: Emit; off: () => void } {
+  const interrupt = new AbortController()
+  let step: string | undefined
+  let presses = 0
+  const off = io.onInterrupt?.(() => {
+    if (++presses === 1) {
+      const where = step === undefined ? 'before its next step' : `in step ${step}, once that step is journaled`
+      io.stderr(`\ninterrupted: run ${runId} stops ${where} (nothing is rolled back); rerun the same command to resume it, or \`playbook rollback ${runId}\` to undo it; Ctrl-C again stops at once\n`)
+      interrupt.abort()
+      return
+    }
+    io.stderr(`stopped at once (exit ${EXIT.interrupted}); rerun the same command to resume run ${runId}\n`)
+    void Promise.race([cleanup(), new Promise((r) => setTimeout(r, 2000))]).finally(() => io.exitNow?.(EXIT.interrupted))
+  })
+  const onEvent: Emit = (e) => {
+    if (e.kind === 'step-start') step = e.step
+  }
+  return { signal: interrupt.signal, onEvent, off: () => off?.() }
 }
 
 /**

@@ -13,7 +13,9 @@ import { fanOut, jsonRenderer, plainRenderer } from '../render/plain.js'
 import { addSecretValue } from '../render/redact.js'
 import type { Io } from './io.js'
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4 } as const
+export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3, locked: 4, interrupted: 130 } as const
+
+export type Registry = ReadonlyMap<string, StepType>
 
 export type GlobalOptions = {
   stateDir: string
@@ -22,6 +24,8 @@ export type GlobalOptions = {
   state?: string
   /** `--state-kms-key`: SSE-KMS key for team state writes (default SSE-S3). */
   stateKmsKey?: string
+  /** The step types playbooks may use: the product's, unless a test hands in its own. */
+  registry: () => Promise<Registry>
 }
 
 /** A playbook that did not load: the problems are already printed. */
@@ -43,9 +47,9 @@ export function parseVars(list: string[] | undefined): Record<string, string> {
 
 export type Loaded = { playbook: Playbook; sha256: string; text: string; registry: ReadonlyMap<string, StepType> }
 
-export async function load(io: Io, file: string, opts: { env?: string; vars?: string[]; runId?: string }): Promise<Loaded> {
-  const { loadPlaybook, defaultRegistry, formatProblem } = await import('../playbook/index.js')
-  const registry = await defaultRegistry()
+export async function load(io: Io, g: GlobalOptions, file: string, opts: { env?: string; vars?: string[]; runId?: string }): Promise<Loaded> {
+  const { loadPlaybook, formatProblem } = await import('../playbook/index.js')
+  const registry = await g.registry()
   const result = await loadPlaybook(file, { env: opts.env, vars: parseVars(opts.vars), runId: opts.runId, registry, secrets: io.env, onSecret: addSecretValue })
   if (!result.ok) {
     for (const p of result.problems) io.stderr(formatProblem(p) + '\n')

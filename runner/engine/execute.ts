@@ -31,7 +31,7 @@ import { withTimeout } from './timeout.js'
 import type { EngineDeps, Playbook, ResolvedStep, RunResult } from './types.js'
 
 const EXIT_OF: Record<RunResult['status'], RunResult['exitCode']> = {
-  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, interrupted: 1, refused: 2, 'rollback-incomplete': 3,
+  done: 0, restored: 0, failed: 1, 'rolled-back': 1, declined: 1, interrupted: 130, refused: 2, 'rollback-incomplete': 3,
 }
 
 export function checkSelection(playbook: Playbook, opts: { from?: string; only?: string }): void {

@@ -56,6 +56,7 @@ export type RunResult = {
   runId: string
   /** `refused`: the preflight found a step that cannot be planned; nothing was written or journaled. */
   status: 'done' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'restored' | 'declined' | 'interrupted' | 'refused'
-  exitCode: 0 | 1 | 2 | 3
+  /** 130 for a run stopped by Ctrl-C (the shell's code for SIGINT): open, a rerun resumes it. */
+  exitCode: 0 | 1 | 2 | 3 | 130
   resumed: boolean
 }

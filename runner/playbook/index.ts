@@ -5,9 +5,9 @@
  */
 export type { LoadOptions, LoadResult, OnFailure, Playbook, PlaybookEnv, Problem, ResolvedStep } from './types.js'
 export { ON_FAILURE } from './types.js'
-export { checkPlaybookText, defaultRegistry, loadPlaybook, parsePlaybookText } from './load.js'
+export { checkPlaybookText, defaultRegistry, environmentNames, loadPlaybook, parsePlaybookText, readPlaybookFile } from './load.js'
 export { formatPath, formatProblem } from './problem.js'
-export { validateCommand, type ValidateOutcome } from './validate-command.js'
+export { formatValidateProblem, problemJson, validateCommand, type ValidateOutcome, type ValidateProblem } from './validate-command.js'
 export { playbookSchema, stepSchema, STEP_ID_PATTERN } from './schema.js'
 export { DEFAULT_TIMEOUT_MS, parseDuration } from './duration.js'
 export { expandDeep, expandString, type TemplateScope } from './template.js'

@@ -24,16 +24,29 @@ export async function defaultRegistry(): Promise<ReadonlyMap<string, StepType>> 
  * too large, malformed, invalid): those are problems. `file` is reported as given.
  */
 export async function loadPlaybook(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  let text: string
+  const read = await readPlaybookFile(file)
+  if ('problems' in read) return { ok: false, problems: read.problems }
+  return parsePlaybookText(read.text, file, opts)
+}
+
+/** The text of a playbook file, or why it cannot be read (too large, missing, unreadable). */
+export async function readPlaybookFile(file: string): Promise<{ text: string } | { problems: Problem[] }> {
   try {
     const info = await stat(file)
-    if (info.size > MAX_FILE_BYTES) return { ok: false, problems: [sizeProblem(file, info.size)] }
-    text = await readFile(file, 'utf8')
+    if (info.size > MAX_FILE_BYTES) return { problems: [sizeProblem(file, info.size)] }
+    return { text: await readFile(file, 'utf8') }
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message
-    return { ok: false, problems: [{ file, line: 1, col: 1, path: '', message: `cannot read the playbook: ${reason}` }] }
+    return { problems: [{ file, line: 1, col: 1, path: '', message: `cannot read the playbook: ${reason}` }] }
   }
-  return parsePlaybookText(text, file, opts)
+}
+
+/** The names under `environments`, in file order; none when the text does not parse. */
+export function environmentNames(text: string, file: string): string[] {
+  const read = readSource(text, file)
+  if (!read.ok || !isPlainObject(read.source.data)) return []
+  const envs = read.source.data.environments
+  return isPlainObject(envs) ? Object.keys(envs) : []
 }
 
 /** Validates playbook text; `fileName` is only used in problems. */

@@ -70,10 +70,14 @@ export function resolveSteps(
     // What is journaled keeps `${{ secrets.NAME }}` as written; only the params hold the values.
     const journaled = expandDeep(withValue, { ...scope, keepSecrets: true }).value
     let params: unknown
-    if (expanded.errors.length === 0 && type !== undefined && isPlainObject(expanded.value)) {
-      const checked = checkParams(source, type, expanded.value, [...base, 'with'])
-      problems.push(...checked.problems)
-      params = checked.params
+    if (type !== undefined && isPlainObject(expanded.value)) {
+      // An unresolved template does not hide the step's other problems: its value is checked as
+      // written, and whatever the params schema says about that value is already said.
+      const unresolved = expanded.errors.map((e) => formatPath(e.path))
+      const value = expanded.errors.length === 0 ? expanded.value : asWritten(expanded.value, withValue, expanded.errors.map((e) => e.path.slice(base.length + 1)))
+      const checked = checkParams(source, type, value as Record<string, unknown>, [...base, 'with'])
+      problems.push(...checked.problems.filter((p) => !unresolved.some((u) => within(p.path, u))))
+      if (expanded.errors.length === 0) params = checked.params
     }
 
     const when = evaluateWhen(typeof s.when === 'string' || typeof s.when === 'boolean' ? s.when : undefined, scope)
@@ -136,4 +140,26 @@ function textField(v: unknown, scope: TemplateScope, path: DocPath, report: (p: 
   const r = expandString(v, scope)
   for (const e of r.errors) report(path, e)
   return typeof r.value === 'string' ? r.value : String(r.value)
+}
+
+/** `expanded` with the values at `paths` (relative to it) put back as written in `raw`. */
+function asWritten(expanded: unknown, raw: unknown, paths: DocPath[]): unknown {
+  const out = structuredClone(expanded)
+  for (const path of paths) {
+    if (path.length === 0) return raw
+    let into: unknown = out
+    let from: unknown = raw
+    for (const seg of path.slice(0, -1)) {
+      into = (into as Record<string | number, unknown>)[seg]
+      from = (from as Record<string | number, unknown>)[seg]
+    }
+    const last = path[path.length - 1]!
+    Object.defineProperty(into, last, { value: (from as Record<string | number, unknown>)[last], enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+/** Whether the formatted path `p` is `at` or lies below it. */
+function within(p: string, at: string): boolean {
+  return p === at || p.startsWith(`${at}.`) || p.startsWith(`${at}[`)
 }

@@ -22,6 +22,13 @@ export class ManifestsUnreadable extends StepError {
   }
 }
 
+/** The same object (API group, kind, namespace, name) twice in a step's manifests. */
+export class DuplicateManifest extends StepError {
+  constructor(what: string, first: string, second: string) {
+    super('k8s.apply', 'observe', `${what} is in the manifests twice: ${first} and ${second}`, 'Keep one of them (or rename one) and run again')
+  }
+}
+
 export async function loadManifests(ctx: StepContext, src: ManifestSource): Promise<KubeObject[]> {
   const files = ctx.files
   if (!files) throw new ManifestsUnreadable('the playbook', 'this runner gives steps no file access', undefined)
@@ -40,13 +47,22 @@ export async function loadManifests(ctx: StepContext, src: ManifestSource): Prom
     const what = src.render?.command ?? [src.path ?? '?'].flat().join(', ')
     throw new ManifestsUnreadable(what, e instanceof Error ? e.message : String(e), e)
   }
-  const objects = texts.flatMap(({ from, text }) => parseObjects(from, text))
-  return objects.map((o) => normalizeManifest(o, src.namespace ?? 'default'))
+  const positioned = texts.flatMap(({ from, text }) => parsePositioned(from, text))
+  const objects = positioned.map(({ object, at }) => ({ object: normalizeManifest(object, src.namespace ?? 'default'), at }))
+  refuseDuplicates(objects)
+  return objects.map((o) => o.object)
 }
 
 export function parseObjects(from: string, text: string): KubeObject[] {
-  const out: KubeObject[] = []
+  return parsePositioned(from, text).map((p) => p.object)
+}
+
+/** Objects with where each one is written: `file document 2` (`, item 3` inside a List). */
+function parsePositioned(from: string, text: string): Array<{ object: KubeObject; at: string }> {
+  const out: Array<{ object: KubeObject; at: string }> = []
+  let index = 0
   for (const doc of parseAllDocuments(text)) {
+    const at = `${from} document ${++index}`
     if (doc.errors.length > 0) throw new ManifestsUnreadable(from, doc.errors[0].message)
     const value = doc.toJS() as unknown
     if (value === null || value === undefined) continue
@@ -54,14 +70,30 @@ export function parseObjects(from: string, text: string): KubeObject[] {
       throw new ManifestsUnreadable(from, 'every document must be an object with apiVersion and kind')
     }
     if (value.kind === 'List') {
-      for (const item of (value.items as unknown[]) ?? []) out.push(item as KubeObject)
+      ;((value.items as unknown[]) ?? []).forEach((item, i) => out.push({ object: item as KubeObject, at: `${at}, item ${i + 1}` }))
       continue
     }
     const meta = value.metadata
     if (!isObject(meta) || typeof meta.name !== 'string') throw new ManifestsUnreadable(from, `a ${value.kind} has no metadata.name`)
-    out.push(value as unknown as KubeObject)
+    out.push({ object: value as unknown as KubeObject, at })
   }
   return out
+}
+
+/**
+ * One object is one API group, kind, namespace and name: `apps/v1` and `apps/v1beta2` name the
+ * same Deployment. Written twice, one would silently win (and the plan would show it twice).
+ */
+function refuseDuplicates(objects: Array<{ object: KubeObject; at: string }>): void {
+  const seen = new Map<string, string>()
+  for (const { object, at } of objects) {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : ''
+    const { kind, metadata: { name, namespace = '' } } = object
+    const id = JSON.stringify([group, kind, namespace, name])
+    const first = seen.get(id)
+    if (first !== undefined) throw new DuplicateManifest(`${kind} ${namespace ? `${namespace}/` : ''}${name}`, first, at)
+    seen.set(id, at)
+  }
 }
 
 /** Defaults the namespace, drops status and nulls, merges a Secret's stringData into data, and suspends CronJobs. */

@@ -7,8 +7,8 @@
  * fail a run from outside the playbook (the playbook file, hence its sha, stays the same).
  */
 import { z } from 'zod'
-import type { ApplyContext, Change, Observed, StepContext, StepType } from '../runner/contract.js'
-import type { TestWorld, TestWorlds } from '../runner/clients/test-worlds.js'
+import type { ApplyContext, Change, Observed, StepContext, StepType } from '../../runner/contract.js'
+import type { TestWorld, TestWorlds } from '../../runner/clients/test-worlds.js'
 
 const Params = z.object({
   world: z.string().regex(/^(mem|file):.+/, 'expected mem:<id> or file:<path>'),
