@@ -78,3 +78,16 @@ describe('k8s.patch with sensitive values', () => {
     expect(await w.kube.get(backup)).toBeNull()
   })
 })
+
+describe('k8s.patch backups within one run', () => {
+  it('a second change of the same Secret in the run is refused before it writes, naming the backup', async () => {
+    w = await startK8sWorld()
+    await seeded(w)
+    const rotate = (pw: string) => ({ ref: SECRET, json: [{ op: 'replace', path: '/data/password', value: b64(pw) }] })
+    expect((await runStep(withRun(w.h()), k8sPatch, rotate('new-db-password-7f3k'))).error).toBeUndefined()
+    const second = await runStep(withRun(w.h()), k8sPatch, rotate('created-token-91xq'))
+    expect((second.error as Error).message).toContain('the backup shop/orders-db-switchover-r1 does not hold the values journaled')
+    expect(leaks((second.error as Error).message)).toEqual([])
+    expect((await w.kube.get(SECRET))?.data).toMatchObject({ password: b64('new-db-password-7f3k') })
+  })
+})
