@@ -167,6 +167,14 @@ export interface StepType<P = any> {
   readonly itemStates?: string
 
   /**
+   * Optional, pure. Values that this step treats as secret but that `with` holds literally, so
+   * that the journal (which keeps `with` as written, every `${{ secrets.NAME }}` unresolved) and
+   * the outputs would show them. Gets `with` in that journaled form; returns each value's path
+   * inside it and why. Validate reports each at its position (exit 2, before any call).
+   */
+  literalSecrets?(withValue: Record<string, unknown>): Array<{ path: Array<string | number>; message: string }>
+
+  /**
    * Read the current state of every item the step touches. Writes nothing, ever (the clients it
    * gets in plan mode throw on writes). When `keys` is given (restore mode), observe exactly
    * those items, whatever the params select.

@@ -62,13 +62,21 @@ export function resolveSteps(
     if (scope === undefined) return
 
     const withValue = s.with === undefined || s.with === null ? {} : s.with
-    for (const path of literalCredentials(withValue, [...base, 'with'])) {
+    const credentials = literalCredentials(withValue, [...base, 'with'])
+    for (const path of credentials) {
       report(path, 'a credential written literally: read it from the environment with ${{ secrets.NAME }} (the variable NAME), so that it is never journaled or printed')
     }
     const expanded = expandDeep(withValue, scope, [...base, 'with'])
     for (const e of expanded.errors) reportTemplate(e.path, e)
     // What is journaled keeps `${{ secrets.NAME }}` as written; only the params hold the values.
     const journaled = expandDeep(withValue, { ...scope, keepSecrets: true }).value
+    if (type?.literalSecrets && isPlainObject(journaled)) {
+      const reported = new Set(credentials.map(formatPath))
+      for (const l of type.literalSecrets(journaled)) {
+        const path = [...base, 'with', ...l.path]
+        if (!reported.has(formatPath(path))) report(path, l.message)
+      }
+    }
     let params: unknown
     if (type !== undefined && isPlainObject(expanded.value)) {
       // An unresolved template does not hide the step's other problems: its value is checked as

@@ -19,6 +19,10 @@ export type JsonOp = { op: 'add' | 'replace' | 'remove' | 'test'; path: string; 
 /** The patched copy, or the first operation that does not apply, in one line. */
 export type JsonPatchResult = { doc: unknown } | { problem: string }
 
+/** How a problem shows the value at a pointer (a failed test): JSON by default; a mask for sensitive values. */
+export type ShowValue = (pointer: string, value: unknown) => string
+const asJson: ShowValue = (_pointer, value) => JSON.stringify(value ?? null)
+
 const join = (tokens: string[]) => (tokens.length === 0 ? '' : '/' + tokens.map(escapeToken).join('/'))
 const label = (tokens: string[]) => join(tokens) || '(the object)'
 /** RFC 6901: an array index is 0 or digits without a leading zero. */
@@ -48,7 +52,7 @@ function walk(doc: unknown, tokens: string[]): { value: unknown } | { missing: s
   return { value: cur }
 }
 
-function step(doc: Json, op: JsonOp): string | undefined {
+function step(doc: Json, op: JsonOp, show: ShowValue): string | undefined {
   const tokens = parsePointer(op.path)
   if (tokens.length === 0) return 'k8s.patch patches paths inside the object, not the whole object'
   const last = tokens[tokens.length - 1]
@@ -73,7 +77,7 @@ function step(doc: Json, op: JsonOp): string | undefined {
   const found = walk(doc, tokens)
   if ('missing' in found) return found.missing
   if (op.op === 'test') {
-    return sameState(found.value, op.value) ? undefined : `test failed: expected ${JSON.stringify(op.value ?? null)}, found ${JSON.stringify(found.value)}`
+    return sameState(found.value, op.value) ? undefined : `test failed: expected ${show(op.path, op.value ?? null)}, found ${show(op.path, found.value)}`
   }
   if (Array.isArray(container)) {
     const i = index(last)!
@@ -91,12 +95,12 @@ function step(doc: Json, op: JsonOp): string | undefined {
 
 /**
  * Applies `ops` in order to a copy of `doc` (never modified). The first operation that does not
- * apply gives `json[i] op path: reason`, the reason naming what is there instead.
+ * apply gives `json[i] op path: reason`, the reason naming what is there instead (values through `show`).
  */
-export function applyJsonPatch(doc: unknown, ops: JsonOp[]): JsonPatchResult {
+export function applyJsonPatch(doc: unknown, ops: JsonOp[], show: ShowValue = asJson): JsonPatchResult {
   const work = structuredClone(doc) as Json
   for (const [i, op] of ops.entries()) {
-    const problem = step(work, op)
+    const problem = step(work, op, show)
     if (problem !== undefined) return { problem: `json[${i}] ${op.op} ${op.path}: ${problem}` }
   }
   return { doc: work }

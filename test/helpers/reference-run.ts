@@ -69,8 +69,8 @@ export async function openWorld(opts: { estate?: Estate; state?: StateBackendKin
 }
 
 /** `env` null: a playbook without environments (the benchmark's). */
-export async function loadReference(env: string | null, file = REFERENCE): Promise<Playbook> {
-  const r = await loadPlaybook(file, { env: env ?? undefined })
+export async function loadReference(env: string | null, file = REFERENCE, secrets?: Record<string, string>): Promise<Playbook> {
+  const r = await loadPlaybook(file, { env: env ?? undefined, ...(secrets ? { secrets } : {}) })
   if (!r.ok) throw new Error(`${file} does not load: ${JSON.stringify(r.problems)}`)
   return r.playbook
 }
@@ -118,11 +118,13 @@ export type RunOpts = Partial<EngineOptions> & {
   prompt?: (question: string) => Promise<boolean>
   /** Change the loaded playbook before it runs (e.g. add a pause). */
   edit?: (pb: Playbook) => Playbook
+  /** Environment variables for `${{ secrets.NAME }}` (none: the references stay as written). */
+  secrets?: Record<string, string>
 }
 
 export async function runReference(w: World, env: string | null = 'prod', opts: RunOpts = {}) {
-  const { file = REFERENCE, prompt, edit, ...options } = opts
-  const pb = await loadReference(env, file)
+  const { file = REFERENCE, prompt, edit, secrets, ...options } = opts
+  const pb = await loadReference(env, file, secrets)
   return run(edit ? edit(pb) : pb, { ...deps(w, file, options), ...(prompt ? { prompt } : {}) })
 }
 

@@ -12,3 +12,24 @@ steps:
     with: { path: ${JSON.stringify(manifests)}, wait: false }
 `
 
+
+/** The environment of {@link patchPlaybook}: the base64 forms, as a Secret's data holds them. */
+export const PATCH_ENV = { DB_USER: b64('orders-reader'), DB_PASSWORD: b64('new-db-password-7f3k'), DB_TOKEN: b64('created-token-91xq') }
+
+/**
+ * A k8s.patch of the seeded Secret shop/orders-db: tests the username, changes the password, adds
+ * a token and removes `extra`, every value read from the environment.
+ */
+export const patchPlaybook = `version: 1
+name: secrets-patch
+steps:
+  - id: rotate
+    type: k8s.patch
+    with:
+      ref: { apiVersion: v1, kind: Secret, namespace: shop, name: orders-db }
+      json:
+        - { op: test, path: /data/username, value: "\${{ secrets.DB_USER }}" }
+        - { op: replace, path: /data/password, value: "\${{ secrets.DB_PASSWORD }}" }
+        - { op: add, path: /data/token, value: "\${{ secrets.DB_TOKEN }}" }
+        - { op: remove, path: /data/extra }
+`
