@@ -11,6 +11,7 @@ import { dedupeProblems, sortProblems } from './problem.js'
 import { resolveDefaults, resolveSteps } from './resolve.js'
 import { playbookSchema } from './schema.js'
 import { buildScope, isPlainObject } from './scope.js'
+import { checkTargets, resolveTargets } from './targets.js'
 import type { LoadOptions, LoadResult, Playbook, Problem } from './types.js'
 import { readSource, sizeProblem } from './yaml-source.js'
 
@@ -62,6 +63,8 @@ export function checkPlaybookText(
   const defaults = resolveDefaults(raw)
   const resolved = resolveSteps(source, raw, opts.registry, scoped.scope, defaults)
   problems.push(...resolved.problems)
+  const targets = resolveTargets(raw, scoped.scope?.env?.name)
+  if (scoped.scope !== undefined) problems.push(...checkTargets(source, raw, targets))
   if (problems.length > 0 || !parsed.success || scoped.scope === undefined) {
     return { ok: false, problems: finish(problems) }
   }
@@ -71,6 +74,7 @@ export function checkPlaybookText(
     ...(doc.description !== undefined ? { description: doc.description } : {}),
     version: 1,
     ...(scoped.scope.env !== undefined ? { env: scoped.scope.env } : {}),
+    targets,
     vars: { ...scoped.scope.vars },
     defaults,
     ...(doc.rollbackOf !== undefined ? { rollbackOf: doc.rollbackOf } : {}),
