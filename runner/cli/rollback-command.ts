@@ -53,7 +53,7 @@ export async function rollbackCommand(io: Io, g: GlobalOptions, runId: string | 
   })
   try {
     const where = found.state.begin?.where ?? {}
-    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
+    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context, targets: { aws: where.aws ?? {}, clusters: where.clusters ?? {} } })
     r.useClock?.(edge.clock)
     try {
       const result = await rollback(found, { journal, clock: edge.clock, registry: await registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })

@@ -49,7 +49,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
   try {
     // A rollback playbook's steps read files (manifests) as the run it restores did.
     const source = pb.rollbackOf ? await sourceRun(journal, pb.rollbackOf, pb.env?.name ?? null) : undefined
-    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: source?.state.begin?.file ?? file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context })
+    const edge = await openEdge(io, { stateDir: g.stateDir, playbookFile: source?.state.begin?.file ?? file, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context, targets: pb.targets })
     r.useClock?.(edge.clock)
     try {
       const base = { journal, clock: edge.clock, registry: loaded.registry, clients: edge.clients, options, prompt: promptFor(io), source: { file: resolve(file), sha256: loaded.sha256 } }
