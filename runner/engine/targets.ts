@@ -35,6 +35,8 @@ export function targetedType<P>(type: StepType<P>, target: StepTarget | undefine
   const mapObserved = (o: Observed, f: (k: string) => string): Observed => {
     const out: Observed = {}
     for (const [k, v] of Object.entries(o)) out[f(k)] = v
+    // A step may hand itself more than items through the observed value (symbol-keyed): keep it.
+    for (const sym of Object.getOwnPropertySymbols(o)) Object.defineProperty(out, sym, Object.getOwnPropertyDescriptor(o, sym)!)
     return out
   }
   const mapChanges = (cs: Change[], f: (k: string) => string): Change[] => cs.map((c) => ({ ...c, key: f(c.key) }))
