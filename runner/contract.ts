@@ -76,10 +76,21 @@ export interface StepContext {
    * restored (e.g. to name per-run backups). Absent in a plan of a new run.
    */
   readonly runId?: string
-  /** AWS SDK v3 clients (read-only wrappers during plan and dry-run: a write throws). */
+  /**
+   * AWS SDK v3 clients of the step's target (its `aws:`, else the environment's default), as
+   * read-only wrappers during plan and dry-run: a write throws.
+   */
   readonly aws: AwsClients
-  /** Kubernetes access (read-only during plan: only `dryRun: true` writes are allowed). */
+  /** Kubernetes access to the step's cluster (its `cluster:`, else the default context); read-only during plan: only `dryRun: true` writes are allowed. */
   readonly kube: KubeApi
+  /**
+   * The client of another named cluster of the environment, for a step that spans clusters
+   * (built lazily, once per cluster, same mode as `kube`). Keys of items it touches there are the
+   * step's to prefix: `@<name>/<key>`. Throws on a name the environment does not declare.
+   */
+  cluster(name: string): KubeApi
+  /** The clients of another named AWS target (see {@link StepContext.cluster}). */
+  awsTarget(name: string): AwsClients
   /** Wall clock and waits; the sandbox's virtual clock in `--sandbox` runs. */
   readonly clock: Clock
   readonly options: RunOptions

@@ -5,7 +5,7 @@
  * ledger appear only with `ledger`.
  */
 import { canonicalize } from '../runner/canonical.js'
-import type { Estate, StoredObject } from './estate.js'
+import type { Estate, KubeStore, RegionalEstate, StoredObject } from './estate.js'
 import { compareRecordSets } from './route53/order.js'
 
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'managedFields', 'creationTimestamp', 'deletionTimestamp', 'selfLink']
@@ -22,10 +22,7 @@ export function userObject(obj: StoredObject): StoredObject {
 }
 
 export function dumpEstate(estate: Estate, opts: { ledger?: boolean } = {}): unknown {
-  const objects = estate.kubernetes.objects
-    .filter((o) => opts.ledger || !LEDGER_KINDS.has(o.kind))
-    .map(userObject)
-    .sort(byKey((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`))
+  const { ecs, events, scheduler } = dumpRegion(estate)
   const out = {
     account: estate.account,
     region: estate.region,
@@ -34,6 +31,29 @@ export function dumpEstate(estate: Estate, opts: { ledger?: boolean } = {}): unk
         .map((z) => ({ ...z, RecordSets: [...z.RecordSets].sort(compareRecordSets) }))
         .sort(byKey((z) => `${z.Name} ${z.Id}`)),
     },
+    ecs,
+    events,
+    scheduler,
+    kubernetes: dumpKube(estate.kubernetes, opts),
+    // Further regions and clusters appear only in estates that have them.
+    ...(estate.regions ? { regions: Object.fromEntries(Object.entries(estate.regions).map(([r, v]) => [r, dumpRegion(v)])) } : {}),
+    ...(estate.cluster !== undefined ? { cluster: estate.cluster } : {}),
+    ...(estate.clusters ? { clusters: Object.fromEntries(Object.entries(estate.clusters).map(([c, k]) => [c, dumpKube(k, opts)])) } : {}),
+    ...(opts.ledger ? { ledger: [...estate.ledger].sort(byKey((l) => `${l.scheduledAt} ${l.job} ${l.platform} ${l.launchedAt}`)) } : {}),
+  }
+  return canonicalize(out)
+}
+
+function dumpKube(store: KubeStore, opts: { ledger?: boolean }) {
+  const objects = store.objects
+    .filter((o) => opts.ledger || !LEDGER_KINDS.has(o.kind))
+    .map(userObject)
+    .sort(byKey((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`))
+  return { objects }
+}
+
+function dumpRegion(estate: RegionalEstate) {
+  return {
     ecs: {
       clusters: estate.ecs.clusters
         .map((c) => ({
@@ -54,8 +74,5 @@ export function dumpEstate(estate: Estate, opts: { ledger?: boolean } = {}): unk
         .map(({ CreationDate: _c, LastModificationDate: _m, ...s }) => s)
         .sort(byKey((s) => `${s.GroupName} ${s.Name}`)),
     },
-    kubernetes: { objects },
-    ...(opts.ledger ? { ledger: [...estate.ledger].sort(byKey((l) => `${l.scheduledAt} ${l.job} ${l.platform} ${l.launchedAt}`)) } : {}),
   }
-  return canonicalize(out)
 }

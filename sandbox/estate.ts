@@ -151,11 +151,26 @@ export type Estate = {
   ecs: { clusters: EcsCluster[] }
   events: { rules: EventRule[] }
   scheduler: { groups: string[]; schedules: Schedule[] }
-  kubernetes: { objects: StoredObject[]; resourceVersion: number }
+  kubernetes: KubeStore
   ledger: LedgerEntry[]
   /** S3 buckets (the team state bucket). Absent in estates saved before the sandbox spoke S3. */
   s3?: { buckets: S3Bucket[] }
+  /**
+   * AWS resources of the regions other than `region`, by region: a request signed for one of them
+   * sees only these (Route 53 is global and stays above). Absent: the estate has one region.
+   */
+  regions?: Record<string, RegionalEstate>
+  /** Name of the cluster `kubernetes` holds (a kubeconfig context of that name points at it). */
+  cluster?: string
+  /** Further Kubernetes clusters, by name: one API each, with its own kubeconfig context. */
+  clusters?: Record<string, KubeStore>
 }
+
+/** One Kubernetes API's objects. */
+export type KubeStore = { objects: StoredObject[]; resourceVersion: number }
+
+/** What lives in one AWS region besides the global Route 53. */
+export type RegionalEstate = Pick<Estate, 'ecs' | 'events' | 'scheduler'>
 
 /** Annotation naming the ECS job a CronJob takes over (see {@link LedgerEntry.job}). */
 export const ECS_JOB_ANNOTATION = 'switchover.dev/ecs-job'

@@ -85,7 +85,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     timeoutFaultMs: opts.timeoutFaultMs,
   })
   const kubeconfigPath = join(stateDir, 'kubeconfig')
-  await writeKubeconfig(kubeconfigPath, server.url)
+  await writeKubeconfig(kubeconfigPath, server.url, { default: core.estate.cluster, others: Object.keys(core.estate.clusters ?? {}) })
   let stopped: Promise<void> | null = null
   return {
     url: server.url,

@@ -10,7 +10,8 @@ import { CONTROL_PREFIX, handleControl, identifyControl, type ControlTarget } fr
 import type { Core } from './core.js'
 import type { FaultBook } from './faults.js'
 import { HoldPoint } from './hold.js'
-import type { CallRecord, InjectedError, Operation, SandboxRequest, SandboxResponse, ServiceHandler } from './types.js'
+import type { CallRecord, InjectedError, Operation, SandboxCore, SandboxRequest, SandboxResponse, ServiceHandler } from './types.js'
+import { clusterPath, clusterView, regionView, signedRegion } from './scopes.js'
 
 export type ServerOptions = {
   core: Core
@@ -49,17 +50,31 @@ async function serve(o: ServerOptions, sreq: SandboxRequest): Promise<Served> {
   if (sreq.url.pathname.startsWith(CONTROL_PREFIX)) {
     return { service: 'control', op: identifyControl(sreq), answer: handleControl(sreq, o.control) }
   }
+  // A further cluster's API: its own objects, the usual paths under /clusters/<name>/.
+  let core: SandboxCore = o.core
+  const prefixed = clusterPath(sreq.url.pathname)
+  if (prefixed) {
+    const view = clusterView(o.core, prefixed.cluster)
+    if (view) {
+      core = view
+      const url = new URL(sreq.url)
+      url.pathname = prefixed.path
+      sreq = { ...sreq, url }
+    }
+  }
   const handler = o.handlers.find((h) => h.matches(sreq))
   if (!handler) {
     const body = JSON.stringify({ message: `no sandbox service serves ${sreq.method} ${sreq.url.pathname}` })
     return { service: 'control', op: { name: 'Unrouted', mutating: false }, answer: { status: 404, headers: { 'content-type': 'application/json' }, body } }
   }
   const op = handler.identify(sreq) ?? { name: 'Unknown', mutating: false }
+  // Regional AWS services see the resources of the region the request is signed for.
+  if (handler.service === 'ecs' || handler.service === 'events' || handler.service === 'scheduler') core = regionView(core, signedRegion(sreq), { write: op.mutating })
   const fault = o.faults.match(handler.service, op.name)
   if (fault === 'Timeout') return { service: handler.service, op, answer: 'timeout', fault }
   if (fault) return { service: handler.service, op, answer: handler.errorFor(fault, op), fault }
   try {
-    const answer = await handler.handle(sreq, op, o.core)
+    const answer = await handler.handle(sreq, op, core)
     return { service: handler.service, op, answer, fault: answer.fault }
   } catch (err) {
     const answer = handler.errorFor('InternalError', op)

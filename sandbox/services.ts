@@ -8,6 +8,7 @@ import { route53Propagation } from './route53/propagation.js'
 import { ecsHandler } from './ecs/handler.js'
 import { ecsDeployments } from './ecs/deployments.js'
 import { ecsLauncher } from './ecs/launcher.js'
+import { acrossViews, clusterViews, regionViews } from './scopes.js'
 import { eventsHandler } from './events/handler.js'
 import { schedulerHandler } from './scheduler/handler.js'
 import { kubernetesControllers, kubernetesHandler } from './kubernetes/index.js'
@@ -24,10 +25,11 @@ export const handlers: ServiceHandler[] = [
   // route53Handler, ecsHandler, eventsHandler, schedulerHandler, kubernetesHandler
 ]
 
+// Route 53 is global; the ECS ones run in every region, the Kubernetes ones in every cluster.
 export const controllers: Controller[] = [
   route53Propagation,
-  ecsLauncher,
-  ecsDeployments,
-  ...kubernetesControllers,
+  acrossViews(ecsLauncher, regionViews),
+  acrossViews(ecsDeployments, regionViews),
+  ...kubernetesControllers.map((c) => acrossViews(c, clusterViews)),
   // route53Propagation, ecsLauncher, ...kubernetesControllers
 ]

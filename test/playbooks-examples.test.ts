@@ -35,7 +35,7 @@ describe('playbooks/', () => {
       expect(r.ok ? [] : r.problems).toEqual([])
     }
     w = await openWorld()
-    const planned = await planReference(w, envs.includes('test') ? 'test' : envs[0], join(DIR, file))
+    const planned = await planReference(w, envs.includes('test') ? 'test' : (envs[0] ?? null), join(DIR, file))
     expect(planned.steps.filter((s) => s.error)).toEqual([])
     expect(planned.ok).toBe(true)
     expect(mutatingCalls(w)).toEqual([])

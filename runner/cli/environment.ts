@@ -11,6 +11,7 @@ import { createTestWorlds } from '../clients/test-worlds.js'
 import { createStepFiles } from '../clients/files.js'
 import { UsageError } from '../errors.js'
 import type { Io } from './io.js'
+import type { AwsTarget, Targets } from '../playbook/types.js'
 
 export type Edge = {
   clock: Clock
@@ -27,6 +28,15 @@ export type EdgeOptions = {
   region?: string
   profile?: string
   context?: string
+  /** Named AWS targets and clusters a step may pick (from the playbook, or a run's journaled `where`). */
+  targets?: Partial<Targets>
+}
+
+/** A step picked an AWS target or a cluster that this invocation does not know. */
+export class TargetUnknown extends Error {
+  constructor(kind: 'AWS target' | 'cluster', name: string, known: string[]) {
+    super(`no ${kind} "${name}" is declared (known: ${known.join(', ') || 'none'}); declare it under \`${kind === 'cluster' ? 'clusters' : 'aws'}:\` in the playbook or its environment`)
+  }
 }
 
 export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
@@ -57,18 +67,36 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
     const { createRemoteClock } = await import('../clients/remote-clock.js')
     clock = await createRemoteClock(io.env.PLAYBOOK_SANDBOX_URL)
   }
-  // The sandbox (in process, or `sandbox serve` through PLAYBOOK_SANDBOX_URL) is one account and
-  // one cluster: the environment's profile and context name real ones, so they are ignored there
-  // (the sandbox's env and kubeconfig apply; an explicit profile would hide its credentials).
+  // The sandbox (in process, or `sandbox serve` through PLAYBOOK_SANDBOX_URL) is one account with
+  // several regions, and one cluster per cluster of its estate: the environment's profiles, roles
+  // and contexts name real ones, so they are ignored there (the sandbox's env and kubeconfig
+  // apply; an explicit profile would hide its credentials). A named AWS target keeps its region
+  // (the sandbox keeps resources per signed region); a named cluster is the sandbox's context of
+  // the same name.
   const inSandbox = opts.sandbox || !!io.env.PLAYBOOK_SANDBOX_URL
-  const profile = inSandbox ? undefined : opts.profile
-  const context = inSandbox ? undefined : opts.context
+  const awsTargets = opts.targets?.aws ?? {}
+  const clusterTargets = opts.targets?.clusters ?? {}
   const clients: ClientFactories = {
-    aws: async ({ readOnly }) => {
+    aws: async ({ readOnly, target }) => {
+      let t: AwsTarget = { region: opts.region, profile: opts.profile }
+      if (target !== undefined) {
+        const named = Object.hasOwn(awsTargets, target) ? awsTargets[target] : undefined
+        if (!named) throw new TargetUnknown('AWS target', target, Object.keys(awsTargets))
+        // Unset parts fall back to the default target: its region, and its profile, which is also
+        // where the credentials that assume a role come from.
+        t = { region: named.region ?? opts.region, profile: named.profile ?? opts.profile, ...(named.role ? { role: named.role } : {}) }
+      }
       const { createAwsClients } = await import('../clients/aws.js')
-      return createAwsClients({ region: opts.region, profile, readOnly })
+      if (inSandbox) return createAwsClients({ region: t.region, readOnly })
+      return createAwsClients({ region: t.region, profile: t.profile, ...(t.role ? { role: t.role } : {}), readOnly })
     },
-    kube: async ({ readOnly }) => {
+    kube: async ({ readOnly, target }) => {
+      let context = inSandbox ? undefined : opts.context
+      if (target !== undefined) {
+        const t = Object.hasOwn(clusterTargets, target) ? clusterTargets[target] : undefined
+        if (!t) throw new TargetUnknown('cluster', target, Object.keys(clusterTargets))
+        context = inSandbox ? target : t.context
+      }
       const { createKubeApi } = await import('../clients/kube.js')
       return createKubeApi({ context, readOnly })
     },

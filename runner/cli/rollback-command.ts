@@ -65,7 +65,7 @@ async function rollbackWith(io: Io, g: GlobalOptions, state: StateBackend, targe
   try {
     const where = found.state.begin?.where ?? {}
     const file = found.state.begin?.file
-    const edge = early ? { ...early, clients: { ...early.clients, ...(file ? { files: () => createStepFiles(dirname(resolve(file))) } : {}) }, close: async () => {} } : await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context })
+    const edge = early ? { ...early, clients: { ...early.clients, ...(file ? { files: () => createStepFiles(dirname(resolve(file))) } : {}) }, close: async () => {} } : await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context, targets: { aws: where.aws ?? {}, clusters: where.clusters ?? {} } })
     r.useClock?.(edge.clock)
     try {
       const result = await rollback(found, { journal, clock: edge.clock, registry: await g.registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })

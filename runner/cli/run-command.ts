@@ -43,7 +43,7 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
   const options = { force: !!flags.force, skipTtlWait: !!flags.skipTtlWait, yes: !!flags.yes, dryRun: dry, from: flags.from, only: flags.only }
   const pb = loaded.playbook
   const state = await openState(io, g, { playbookState: pb.state, region: pb.env?.region, profile: pb.env?.profile, sandbox: !!flags.sandbox })
-  const edgeOptions = { stateDir: g.stateDir, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context }
+  const edgeOptions = { stateDir: g.stateDir, sandbox: !!flags.sandbox, region: pb.env?.region, profile: pb.env?.profile, context: flags.context ?? pb.env?.context, targets: pb.targets }
   // Team state in the in-process sandbox lives in the sandbox's S3: it must be up for the lock.
   let early: Edge | undefined = state.remote && flags.sandbox ? await openEdge(io, { ...edgeOptions, playbookFile: file }) : undefined
   const r = await renderer(io, g, { interactive: !dry && !flags.yes && pauses.length > 0, verbosePlans: dry })

@@ -17,6 +17,12 @@ export type AwsClientOptions = {
   region?: string
   /** Shared-config profile; set on each client as the SDK supports (same as AWS_PROFILE). */
   profile?: string
+  /**
+   * ARN of an IAM role to assume (STS AssumeRole through the SDK's fromTemporaryCredentials),
+   * with the credentials of `profile` (fromIni), else of the default chain, as the source. The
+   * credential providers are imported only when a role is given.
+   */
+  role?: string
   readOnly?: boolean
   /** Use these variables instead of process.env (AWS_ENDPOINT_URL*, credentials, region). */
   env?: Record<string, string>
@@ -57,11 +63,13 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
     import('@aws-sdk/client-scheduler'),
   ])
   const counts = {} as Record<AwsServiceKey, CallCount>
+  const credentials = opts.role ? await assumedRole(opts.role, opts) : undefined
+  const config = (key: AwsServiceKey) => ({ ...clientConfig(key, opts), ...(credentials ? { credentials } : {}) })
   const clients: AwsClients = {
-    route53: new r53.Route53(clientConfig('route53', opts)),
-    ecs: new ecs.ECS(clientConfig('ecs', opts)),
-    eventbridge: new events.EventBridge(clientConfig('eventbridge', opts)),
-    scheduler: new scheduler.Scheduler(clientConfig('scheduler', opts)),
+    route53: new r53.Route53(config('route53')),
+    ecs: new ecs.ECS(config('ecs')),
+    eventbridge: new events.EventBridge(config('eventbridge')),
+    scheduler: new scheduler.Scheduler(config('scheduler')),
   }
   for (const key of Object.keys(endpointSuffix) as AwsServiceKey[]) {
     counts[key] = { commands: 0, attempts: 0, mutating: 0, byOperation: {} }
@@ -70,6 +78,36 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
   return {
     ...clients,
     counts: () => structuredClone(counts),
+  }
+}
+
+/**
+ * One credential provider for the four clients: the role is assumed (STS AssumeRole) with the
+ * source credentials of `profile`, else of the default chain, and assumed again shortly before
+ * the temporary credentials expire, which is what the SDK's fromTemporaryCredentials does. STS is
+ * the client the SDK itself uses for roles in shared config (it ships with every client package),
+ * imported only when a target names a role.
+ */
+async function assumedRole(roleArn: string, opts: AwsClientOptions): Promise<() => Promise<TemporaryCredentials>> {
+  const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/nested-clients/sts')
+  const sts = new STSClient({ ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) })
+  let cached: TemporaryCredentials | undefined
+  return async () => {
+    if (cached?.expiration && cached.expiration.getTime() - Date.now() > 5 * 60_000) return cached
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'switchover-playbook' }))
+    const c = out.Credentials
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new RoleNotAssumed(roleArn)
+    cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) }
+    return cached
+  }
+}
+
+type TemporaryCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }
+
+/** STS answered AssumeRole without credentials. */
+export class RoleNotAssumed extends Error {
+  constructor(roleArn: string) {
+    super(`assuming role ${roleArn} returned no credentials; check the role's trust policy for the caller (aws sts get-caller-identity)`)
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Clients for one mode (read-only or not), built lazily: the factory runs the first time a step
- * actually calls a method, and at most once. `ctx.aws.route53.listResourceRecordSets(...)` goes
+ * Clients for one mode (read-only or not), built lazily per target: the factory runs the first
+ * time a step actually calls a method of that target's clients, and at most once per target. `ctx.aws.route53.listResourceRecordSets(...)` goes
  * through a proxy that awaits the real client, so a playbook that never touches AWS never
  * imports the SDK.
  */
@@ -17,31 +17,64 @@ export class ClientUnavailable extends Error {
 }
 
 export class ClientPool {
-  private awsP?: Promise<AwsClients>
-  private kubeP?: Promise<KubeApi>
+  private readonly awsP = new Map<string, Promise<AwsClients>>()
+  private readonly kubeP = new Map<string, Promise<KubeApi>>()
+  private readonly awsV = new Map<string, AwsClients>()
+  private readonly kubeV = new Map<string, KubeApi>()
   private worlds?: TestWorlds
   private filesV?: StepFiles
-  readonly aws: AwsClients
-  readonly kube: KubeApi
 
-  constructor(private readonly factories: ClientFactories, readonly readOnly: boolean) {
-    const loadAws = () => {
-      if (!factories.aws) return Promise.reject(new ClientUnavailable('AWS'))
-      this.awsP ??= factories.aws({ readOnly })
-      return this.awsP
+  constructor(private readonly factories: ClientFactories, readonly readOnly: boolean) {}
+
+  /** The default AWS target's clients. */
+  get aws(): AwsClients {
+    return this.awsOf(undefined)
+  }
+
+  /** The default cluster's client. */
+  get kube(): KubeApi {
+    return this.kubeOf(undefined)
+  }
+
+  /** The clients of the named AWS target (undefined: the default one); lazy, built once. */
+  awsOf(target: string | undefined): AwsClients {
+    const id = target ?? ''
+    let v = this.awsV.get(id)
+    if (!v) {
+      const load = () => {
+        const f = this.factories.aws
+        if (!f) return Promise.reject(new ClientUnavailable('AWS'))
+        let p = this.awsP.get(id)
+        if (!p) this.awsP.set(id, (p = f({ readOnly: this.readOnly, ...(target !== undefined ? { target } : {}) })))
+        return p
+      }
+      v = {
+        route53: methodsOf(() => load().then((c) => c.route53)),
+        ecs: methodsOf(() => load().then((c) => c.ecs)),
+        eventbridge: methodsOf(() => load().then((c) => c.eventbridge)),
+        scheduler: methodsOf(() => load().then((c) => c.scheduler)),
+      } as unknown as AwsClients
+      this.awsV.set(id, v)
     }
-    const loadKube = () => {
-      if (!factories.kube) return Promise.reject(new ClientUnavailable('Kubernetes'))
-      this.kubeP ??= factories.kube({ readOnly })
-      return this.kubeP
+    return v
+  }
+
+  /** The client of the named cluster (undefined: the default one); lazy, built once. */
+  kubeOf(target: string | undefined): KubeApi {
+    const id = target ?? ''
+    let v = this.kubeV.get(id)
+    if (!v) {
+      const load = () => {
+        const f = this.factories.kube
+        if (!f) return Promise.reject(new ClientUnavailable('Kubernetes'))
+        let p = this.kubeP.get(id)
+        if (!p) this.kubeP.set(id, (p = f({ readOnly: this.readOnly, ...(target !== undefined ? { target } : {}) })))
+        return p
+      }
+      v = methodsOf(load) as unknown as KubeApi
+      this.kubeV.set(id, v)
     }
-    this.aws = {
-      route53: methodsOf(() => loadAws().then((c) => c.route53)),
-      ecs: methodsOf(() => loadAws().then((c) => c.ecs)),
-      eventbridge: methodsOf(() => loadAws().then((c) => c.eventbridge)),
-      scheduler: methodsOf(() => loadAws().then((c) => c.scheduler)),
-    } as unknown as AwsClients
-    this.kube = methodsOf(loadKube) as unknown as KubeApi
+    return v
   }
 
   /** Undefined when the runner gives no file access (steps then say so). */
@@ -56,9 +89,9 @@ export class ClientPool {
     return this.worlds
   }
 
-  /** True once the AWS or Kubernetes factory has been called. */
+  /** True once an AWS or Kubernetes factory (of any target) has been called. */
   get built(): { aws: boolean; kube: boolean } {
-    return { aws: this.awsP !== undefined, kube: this.kubeP !== undefined }
+    return { aws: this.awsP.size > 0, kube: this.kubeP.size > 0 }
   }
 }
 

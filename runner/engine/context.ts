@@ -9,6 +9,7 @@ import type { Emit } from '../events.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
 import type { Recorder } from './recorder.js'
 import type { ClientPool } from './clients.js'
+import type { StepTarget } from './targets.js'
 
 export type ContextBase = {
   /** The run whose items the steps write (see StepContext.runId). */
@@ -25,17 +26,20 @@ export type ContextBase = {
 /** The extension the test-only step type reads; other steps ignore it. */
 export type EngineStepContext = StepContext & { readonly testWorlds: TestWorlds }
 
-export function stepContext(base: ContextBase, stepId: string, signal: AbortSignal): EngineStepContext {
+/** `target`: the step's `aws:` / `cluster:` (absent: the defaults); ctx.aws / ctx.kube are its clients. */
+export function stepContext(base: ContextBase, stepId: string, signal: AbortSignal, target: StepTarget = {}): EngineStepContext {
   const { pool } = base
   return {
     stepId,
     ...(base.runId !== undefined ? { runId: base.runId } : {}),
     get aws() {
-      return pool.aws
+      return pool.awsOf(target.aws)
     },
     get kube() {
-      return pool.kube
+      return pool.kubeOf(target.cluster)
     },
+    cluster: (name: string) => pool.kubeOf(name),
+    awsTarget: (name: string) => pool.awsOf(name),
     get testWorlds() {
       return pool.testWorlds
     },
@@ -60,8 +64,9 @@ export function applyContext(
   stepId: string,
   signal: AbortSignal,
   onApplied: (keys: string[]) => Promise<void>,
+  target: StepTarget = {},
 ): ApplyContext & { readonly testWorlds: TestWorlds } {
-  const sc = stepContext(base, stepId, signal)
+  const sc = stepContext(base, stepId, signal, target)
   const own = {
     applied: onApplied,
     async intermediate(states: Array<{ key: string; state: unknown }>) {

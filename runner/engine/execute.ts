@@ -28,6 +28,7 @@ import { revertAll, revertStep, inverseOf, stops, type RevertEnv, type RevertTar
 import { foldRun, stepsToRevert, type RunState } from './run-state.js'
 import { resumableRun, sourceRun, type FoundRun } from './runs.js'
 import { withTimeout } from './timeout.js'
+import { targetedType, targetOf } from './targets.js'
 import type { EngineDeps, Playbook, ResolvedStep, RunResult } from './types.js'
 
 const EXIT_OF: Record<RunResult['status'], RunResult['exitCode']> = {
@@ -66,7 +67,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   if (!resumed) {
     await rec.write({
       t: 'begin', runId, playbook: playbook.name, file: deps.source.file, sha256: deps.source.sha256, env, mode: 'run',
-      where: { region: playbook.env?.region, profile: playbook.env?.profile, context: playbook.env?.context },
+      where: whereOf(playbook),
       options: { ...options }, vars: playbook.vars, startedAt: (deps.wallNow ?? Date.now)(), ...(source ? { rollbackOf: source.runId } : {}),
     })
   }
@@ -107,7 +108,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
     }
     const type = deps.registry.get(step.type)
     if (!type) throw new UsageError(`step ${step.id}: unknown step type ${step.type}`)
-    await rec.write({ t: 'step', step: step.id, type: step.type, with: step.with })
+    await rec.write({ t: 'step', step: step.id, type: step.type, with: step.with, ...targetOf(step) })
     emit({ kind: 'step-start', step: step.id, type: step.type, description: step.description })
 
     const revEnv: RevertEnv = { ...base, registry: deps.registry, force: options.force, signal: new AbortController().signal }
@@ -134,10 +135,23 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   return finish('done')
 }
 
-async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase, rec: Recorder, prior: RunState, interrupt?: AbortSignal): Promise<void> {
+/** The journaled `where` of a run: the default target and every named one. */
+function whereOf(playbook: Playbook) {
+  const { aws = {}, clusters = {} } = playbook.targets ?? {}
+  return {
+    region: playbook.env?.region, profile: playbook.env?.profile, context: playbook.env?.context,
+    ...(Object.keys(aws).length > 0 ? { aws } : {}),
+    ...(Object.keys(clusters).length > 0 ? { clusters } : {}),
+  }
+}
+
+async function forwardStep(step: ResolvedStep, rawType: StepType, base: ContextBase, rec: Recorder, prior: RunState, interrupt?: AbortSignal): Promise<void> {
   const { emit } = base
+  // Item keys of a named target carry its prefix from here on (targets.ts).
+  const target = targetOf(step)
+  const type = targetedType(rawType, target)
   await withTimeout(step.id, step.timeoutMs, async (signal) => {
-    const ctx = stepContext(base, step.id, signal)
+    const ctx = stepContext(base, step.id, signal, target)
     const observed = await type.observe(ctx, step.params).catch((e) => {
       throw new StepFailed(step.id, signal.aborted ? phaseOf(signal.reason) : 'observe', e)
     })
@@ -158,7 +172,7 @@ async function forwardStep(step: ResolvedStep, type: StepType, base: ContextBase
     const actx = applyContext(base, rec, step.id, signal, async (keys) => {
       await rec.write({ t: 'applied', step: step.id, keys })
       emit({ kind: 'item-applied', step: step.id, keys })
-    })
+    }, target)
     const settle = async () => {
       if (unfinished.length === 0 || !type.settle) return
       await type.settle(actx, step.params, unfinished).catch((e) => {
@@ -204,7 +218,8 @@ async function restoreStep(step: ResolvedStep, source: FoundRun | undefined, env
     return 'ok'
   }
   const outcome = await revertStep(
-    { step: step.id, sourceStep: forward.step, source: source.runId, forwardType: forward.type, restore: { type: step.type, params: step.params }, items: [...forward.items.values()] },
+    // The forward step's journaled target decides where its items are (and their keys' prefix).
+    { step: step.id, sourceStep: forward.step, source: source.runId, forwardType: forward.type, restore: { type: step.type, params: step.params }, items: [...forward.items.values()], target: targetOf(forward) },
     env,
     rec,
   )
@@ -230,7 +245,7 @@ export function revertTargets(runId: string, state: RunState, registry: EngineDe
       // Unknown type: revertStep reports it with the step named.
     }
     const items = [...s.items.values()].filter((it) => !left || left.get(s.step)!.includes(it.key))
-    return { step: s.step, sourceStep: s.step, source: runId, forwardType: s.type, restore, items }
+    return { step: s.step, sourceStep: s.step, source: runId, forwardType: s.type, restore, items, target: targetOf(s) }
   })
 }
 

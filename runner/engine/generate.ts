@@ -16,6 +16,8 @@ import type { Playbook } from './types.js'
 type RawDoc = {
   vars?: unknown
   environments?: unknown
+  aws?: unknown
+  clusters?: unknown
   defaults?: Record<string, unknown>
   steps?: Array<{ id?: unknown; with?: unknown; timeout?: unknown }>
 }
@@ -37,6 +39,9 @@ export function generateRollback(playbook: Playbook, registry: ReadonlyMap<strin
     }
     const timeout = rawSteps.get(s.id)?.timeout
     if (timeout !== undefined) out.timeout = timeout
+    // The restore acts on the forward step's target (its journaled items carry it too).
+    if (s.aws !== undefined) out.aws = s.aws
+    if (s.cluster !== undefined) out.cluster = s.cluster
     return out
   })
   const doc: Record<string, unknown> = {
@@ -47,6 +52,8 @@ export function generateRollback(playbook: Playbook, registry: ReadonlyMap<strin
   }
   const vars = raw.vars ?? playbook.vars
   if (vars && Object.keys(vars).length > 0) doc.vars = vars
+  if (raw.aws !== undefined) doc.aws = raw.aws
+  if (raw.clusters !== undefined) doc.clusters = raw.clusters
   if (raw.environments !== undefined) doc.environments = raw.environments
   // A failing restore must not be "rolled back": stop and let a person look.
   doc.defaults = { ...(raw.defaults ?? {}), onFailure: 'stop' }

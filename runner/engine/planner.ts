@@ -15,6 +15,7 @@ import type { Clock } from '../clock.js'
 import { canonicalJson, sameState } from '../canonical.js'
 import { messageOf } from '../errors.js'
 import { ClientPool } from './clients.js'
+import { targetedType, targetOf } from './targets.js'
 import { stepContext, type ContextBase } from './context.js'
 import { memoizedReads } from './plan-aws.js'
 import { PlannedObjects } from './plan-kube.js'
@@ -67,12 +68,19 @@ function planClock(inner: Clock): Clock & { advance(ms: number): void } {
 }
 
 export async function planSteps(steps: readonly ResolvedStep[], scope: PlanScope): Promise<StepPlan[]> {
-  const objects = new PlannedObjects()
+  // One overlay per cluster: an object planned in one cluster is not seen in another.
+  const perCluster = new Map<string, PlannedObjects>()
+  const objectsOf = (target: string | undefined) => {
+    let o = perCluster.get(target ?? '')
+    if (!o) perCluster.set(target ?? '', (o = new PlannedObjects()))
+    return o
+  }
+  const objects = { commit: () => perCluster.forEach((o) => o.commit()), discard: () => perCluster.forEach((o) => o.discard()) }
   const { kube, aws } = scope.clients
   const clock = planClock(scope.clock)
   const clients: ClientFactories = {
     ...scope.clients,
-    ...(kube ? { kube: async (o) => objects.wrap(await kube(o)) } : {}),
+    ...(kube ? { kube: async (o) => objectsOf(o.target).wrap(await kube(o)) } : {}),
     ...(aws ? { aws: async (o) => memoizedReads(await aws(o)) } : {}),
   }
   const base: ContextBase = {
@@ -97,7 +105,11 @@ export async function planSteps(steps: readonly ResolvedStep[], scope: PlanScope
   let reached = scope.options.from === undefined
   for (const step of steps) {
     reached ||= step.id === scope.options.from
-    const type = scope.registry.get(step.type)
+    const rawType = scope.registry.get(step.type)
+    // A restore step's items are where its forward step's were (journaled target).
+    const forward = step.restoreFrom !== undefined ? scope.source?.state.steps.find((s) => s.step === step.restoreFrom) : undefined
+    const target = targetOf(forward ?? step)
+    const type = rawType && targetedType(rawType, target)
     const skipped = selectionSkip(step, reached, scope.options) ?? scope.finished?.(step.id)
     const entry: StepPlan = { step: step.id, type: step.type, changes: [], notes: [], irreversible: type?.irreversible, skipped }
     out.push(entry)
@@ -108,7 +120,7 @@ export async function planSteps(steps: readonly ResolvedStep[], scope: PlanScope
     try {
       if (!type) throw new Error(`unknown step type ${step.type}`)
       const states = type.itemStates ?? type.type
-      const ctx = stepContext(base, step.id, new AbortController().signal)
+      const ctx = stepContext(base, step.id, new AbortController().signal, target)
       if (step.restoreFrom !== undefined) {
         await planRestore(step, type, scope, entry, (now) => overlay(now, states), ctx)
       } else {

@@ -18,6 +18,7 @@ import { RevertFailed, UnknownStepType, messageOf } from '../errors.js'
 import { applyContext, stepContext, type ContextBase } from './context.js'
 import type { Recorder } from './recorder.js'
 import type { JournaledItem } from './run-state.js'
+import { targetedType, type StepTarget } from './targets.js'
 
 export type RevertTarget = {
   /** Id of the step doing the restore (journaled and shown): the forward step's, or a rollback playbook's. */
@@ -30,6 +31,8 @@ export type RevertTarget = {
   /** The restore-mode step (the forward type's inverse), with parsed params. */
   restore: { type: string; params: unknown }
   items: JournaledItem[]
+  /** The forward step's named targets: where its items are restored (absent: the defaults). */
+  target?: StepTarget
 }
 
 export type RevertOutcome = 'restored' | 'refused' | 'failed' | 'irreversible-skipped' | 'irreversible-stopped'
@@ -61,7 +64,9 @@ export async function revertStep(target: RevertTarget, runEnv: RevertEnv, rec: R
   const env: RevertEnv = { ...runEnv, runId: target.source }
   const { emit } = env
   const forward = env.registry.get(target.forwardType)
-  const restoreType = env.registry.get(target.restore.type)
+  const rawRestore = env.registry.get(target.restore.type)
+  // Journaled keys of a named target carry its prefix; the step reads and writes plain ones.
+  const restoreType = rawRestore && targetedType(rawRestore, target.target)
   if (!forward || !restoreType) {
     const err = new UnknownStepType(target.step, forward ? target.restore.type : target.forwardType)
     await rec.write({ t: 'revert-failed', step: target.step, source: target.source, error: err.message })
@@ -80,7 +85,7 @@ export async function revertStep(target: RevertTarget, runEnv: RevertEnv, rec: R
   emit({ kind: 'rollback-step', step: target.step, keys })
   await rec.write({ t: 'reverting', step: target.step, source: target.source, keys, ...of })
   try {
-    const current = await restoreType.observe(stepContext(env, target.step, env.signal), target.restore.params, keys).catch((e) => {
+    const current = await restoreType.observe(stepContext(env, target.step, env.signal, target.target), target.restore.params, keys).catch((e) => {
       throw new RevertFailed(target.step, 'observe', e)
     })
     const changes: Change[] = []
@@ -121,7 +126,7 @@ export async function revertStep(target: RevertTarget, runEnv: RevertEnv, rec: R
     if (changes.length > 0) {
       const ctx = applyContext(env, rec, target.step, env.signal, async (done) => {
         await rec.write({ t: 'reverted', step: target.step, source: target.source, keys: done, ...of })
-      })
+      }, target.target)
       await restoreType.applyRestore(ctx, target.restore.params, changes).catch((e) => {
         throw new RevertFailed(target.step, 'restore', e)
       })

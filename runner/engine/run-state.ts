@@ -16,6 +16,9 @@ export type JournaledStep = {
   step: string
   type: string
   with: Record<string, unknown>
+  /** The step's named targets, as journaled (absent: the defaults). */
+  aws?: string
+  cluster?: string
   items: Map<string, JournaledItem>
   done: boolean
   failed?: string
@@ -54,6 +57,8 @@ export function foldRun(entries: readonly JournalEntry[]): RunState {
         const s = stepOf(e.step, e.type, e.with)
         s.type = e.type
         s.with = e.with
+        if (e.aws !== undefined) s.aws = e.aws
+        if (e.cluster !== undefined) s.cluster = e.cluster
         break
       }
       case 'item': {

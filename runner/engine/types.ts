@@ -12,10 +12,14 @@ import type { TestWorlds } from '../clients/test-worlds.js'
 
 export type { Playbook, ResolvedStep } from '../playbook/types.js'
 
-/** Client factories; each is called at most once per mode, and only if a step touches it. */
+/**
+ * Client factories; each is called at most once per mode and target, and only if a step touches
+ * it. `target` is the name of a declared AWS target or cluster (absent: the default one); the edge
+ * resolves it to a region and profile or role, or a kubeconfig context, and rejects an unknown one.
+ */
 export type ClientFactories = {
-  aws?: (o: { readOnly: boolean }) => Promise<AwsClients>
-  kube?: (o: { readOnly: boolean }) => Promise<KubeApi>
+  aws?: (o: { readOnly: boolean; target?: string }) => Promise<AwsClients>
+  kube?: (o: { readOnly: boolean; target?: string }) => Promise<KubeApi>
   /** The playbook's files (manifests, render commands), relative to its directory. */
   files?: () => StepFiles
   /** Worlds of the test-only `test.memory` step type. */

@@ -8,6 +8,7 @@
  * A run without `end` was interrupted and is resumed by a rerun of the same playbook.
  */
 import type { ItemState } from '../contract.js'
+import type { AwsTarget, ClusterTarget } from '../playbook/types.js'
 
 export const JOURNAL_VERSION = 1 as const
 
@@ -30,8 +31,11 @@ export type BeginEntry = Base & {
   file: string
   sha256: string
   env: string | null
-  /** Where the run acted (from the environment), so a rollback reaches the same account and cluster. */
-  where?: { region?: string; profile?: string; context?: string }
+  /**
+   * Where the run acted (from the environment), so a rollback reaches the same accounts, regions
+   * and clusters: the default target, and the named AWS targets and clusters its steps may pick.
+   */
+  where?: { region?: string; profile?: string; context?: string; aws?: Record<string, AwsTarget>; clusters?: Record<string, ClusterTarget> }
   mode: RunMode
   options: Record<string, unknown>
   /** The resolved vars (file, environment, --var): a rerun with other values is a new run. */
@@ -41,8 +45,12 @@ export type BeginEntry = Base & {
   /** Wall-clock start (ms), independent of a virtual run clock. */
   startedAt: number
 }
-/** A step starts; `with` is kept so a rollback needs only the journal, not the playbook. */
-export type StepEntry = Base & { t: 'step'; step: string; type: string; with: Record<string, unknown> }
+/**
+ * A step starts; `with` is kept so a rollback needs only the journal, not the playbook. `aws` /
+ * `cluster` name the step's target when it is not the default one (its item keys then start with
+ * `@<target>/`), so a rollback restores them where they came from.
+ */
+export type StepEntry = Base & { t: 'step'; step: string; type: string; with: Record<string, unknown>; aws?: string; cluster?: string }
 export type ItemEntry = Base & { t: 'item'; step: string; key: string; before: ItemState; after: ItemState; summary: string }
 /** An intermediate state a step is about to set (a weighted stage), durable before the call that sets it. */
 export type StageEntry = Base & { t: 'stage'; step: string; key: string; state: ItemState }

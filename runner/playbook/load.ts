@@ -11,6 +11,7 @@ import { dedupeProblems, sortProblems } from './problem.js'
 import { resolveDefaults, resolveSteps } from './resolve.js'
 import { playbookSchema } from './schema.js'
 import { buildScope, isPlainObject } from './scope.js'
+import { checkTargets, resolveTargets } from './targets.js'
 import type { LoadOptions, LoadResult, Playbook, Problem } from './types.js'
 import { readSource, sizeProblem } from './yaml-source.js'
 
@@ -75,6 +76,8 @@ export function checkPlaybookText(
   const defaults = resolveDefaults(raw)
   const resolved = resolveSteps(source, raw, opts.registry, scoped.scope, defaults)
   problems.push(...resolved.problems)
+  const targets = resolveTargets(raw, scoped.scope?.env?.name)
+  if (scoped.scope !== undefined) problems.push(...checkTargets(source, raw, targets))
   if (problems.length > 0 || !parsed.success || scoped.scope === undefined) {
     return { ok: false, problems: finish(problems) }
   }
@@ -85,6 +88,7 @@ export function checkPlaybookText(
     version: 1,
     ...(scoped.scope.env !== undefined ? { env: scoped.scope.env } : {}),
     ...((scoped.scope.env?.state ?? doc.state) !== undefined ? { state: scoped.scope.env?.state ?? doc.state } : {}),
+    targets,
     vars: { ...scoped.scope.vars },
     defaults,
     ...(doc.rollbackOf !== undefined ? { rollbackOf: doc.rollbackOf } : {}),

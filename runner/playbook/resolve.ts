@@ -108,6 +108,9 @@ export function resolveSteps(
       onFailure: s.onFailure === 'stop' || s.onFailure === 'rollback' ? s.onFailure : defaults.onFailure,
       line,
       params,
+      // Checked against the declared targets in targets.ts.
+      ...(typeof s.aws === 'string' ? { aws: s.aws } : {}),
+      ...(typeof s.cluster === 'string' ? { cluster: s.cluster } : {}),
     })
   })
   return { steps, problems }

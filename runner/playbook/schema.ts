@@ -45,12 +45,42 @@ const varsSchema = z.record(
   varValue,
 )
 
+/** Names of AWS targets and clusters: what a step's `aws:` / `cluster:` and item keys (`@name/...`) use. */
+export const TARGET_NAME_PATTERN = /^[a-z][a-z0-9-]*$/
+const TARGET_NAME_HINT = 'target names use lowercase letters, digits and hyphens, e.g. legacy'
+const targetName = z.string().max(40, { error: 'target names are at most 40 characters' }).regex(TARGET_NAME_PATTERN, { error: TARGET_NAME_HINT })
+
+/** An IAM role to assume: `arn:aws:iam::<account>:role/<name>` (any partition). */
+export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/
+
+export const awsTargetSchema = z
+  .strictObject({
+    region: z.string().min(1).optional().describe('AWS region of this target, e.g. us-west-1.'),
+    profile: z.string().min(1).optional().describe('AWS shared-config profile (not with role).'),
+    role: z
+      .string()
+      .regex(ROLE_ARN_PATTERN, { error: 'expected a role ARN such as arn:aws:iam::123456789012:role/switchover' })
+      .optional()
+      .describe('ARN of an IAM role to assume, with the credentials of the default chain (not with profile).'),
+  })
+  .refine((t) => !(t.profile !== undefined && t.role !== undefined), { error: 'give a profile or a role to assume, not both' })
+  .describe('A named AWS target: region, and profile or role.')
+
+export const clusterTargetSchema = z
+  .strictObject({ context: z.string().min(1).describe('kubeconfig context of this cluster.') })
+  .describe('A named Kubernetes cluster.')
+
+const awsTargetsSchema = z.record(targetName, awsTargetSchema).describe('Named AWS targets a step picks with `aws: NAME`.')
+const clusterTargetsSchema = z.record(targetName, clusterTargetSchema).describe('Named Kubernetes clusters a step picks with `cluster: NAME`.')
+
 export const environmentSchema = z
   .strictObject({
     description: z.string().optional(),
-    region: z.string().min(1).optional().describe('AWS region, e.g. us-east-1.'),
-    profile: z.string().min(1).optional().describe('AWS shared-config profile.'),
-    context: z.string().min(1).optional().describe('kubeconfig context.'),
+    region: z.string().min(1).optional().describe('AWS region, e.g. us-east-1 (the default AWS target).'),
+    profile: z.string().min(1).optional().describe('AWS shared-config profile (the default AWS target).'),
+    context: z.string().min(1).optional().describe('kubeconfig context (the default cluster).'),
+    aws: awsTargetsSchema.optional().describe('Named AWS targets in this environment; override the top-level ones of the same name.'),
+    clusters: clusterTargetsSchema.optional().describe('Named clusters in this environment; override the top-level ones of the same name.'),
     state: stateSchema.optional(),
     vars: varsSchema.optional().describe('Overrides top-level vars in this environment.'),
   })
@@ -75,6 +105,8 @@ export const stepSchema = z
       .describe('Ask for approval before the step (granted by --yes).'),
     timeout: durationSchema.optional(),
     onFailure: onFailureSchema.optional(),
+    aws: z.string({ error: 'expected the name of an AWS target' }).min(1).optional().describe('The AWS target the step acts on (default: the environment\'s region and profile).'),
+    cluster: z.string({ error: 'expected the name of a cluster' }).min(1).optional().describe('The Kubernetes cluster the step acts on (default: the environment\'s context).'),
     restoreFrom: stepIdSchema
       .optional()
       .describe('Rollback playbooks only: restore the journaled before-state of this forward step.'),
@@ -87,6 +119,8 @@ export const playbookSchema = z
     name: z.string({ error: 'expected a playbook name' }).min(1, { error: 'expected a playbook name' }).max(100),
     description: z.string().optional(),
     vars: varsSchema.optional().describe('Values for ${{ vars.NAME }} templates.'),
+    aws: awsTargetsSchema.optional(),
+    clusters: clusterTargetsSchema.optional(),
     environments: z
       .record(z.string().regex(ENV_NAME_PATTERN, { error: 'environment names use letters, digits, _ and -' }), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, { error: 'declare at least one environment, or remove the key' })

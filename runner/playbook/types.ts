@@ -23,6 +23,16 @@ export type OnFailure = (typeof ON_FAILURE)[keyof typeof ON_FAILURE]
 /** The environment chosen with `--env`, as declared under `environments`. */
 export type PlaybookEnv = { name: string; region?: string; profile?: string; context?: string; state?: string }
 
+/** A named AWS target: its region, and the profile or the role (ARN) its clients use. */
+export type AwsTarget = { region?: string; profile?: string; role?: string }
+/** A named Kubernetes cluster: the kubeconfig context its client uses. */
+export type ClusterTarget = { context: string }
+/**
+ * The named targets of the chosen environment: the top-level ones, overridden per name by the
+ * environment's. The environment's plain region/profile/context stay the default target.
+ */
+export type Targets = { aws: Record<string, AwsTarget>; clusters: Record<string, ClusterTarget> }
+
 /** A step after templating, `when` evaluation and validation of its params. */
 export type ResolvedStep = StepSpec & {
   description?: string
@@ -38,6 +48,10 @@ export type ResolvedStep = StepSpec & {
   line: number
   /** `with` as parsed by the step type's params schema (defaults and transforms applied). */
   params: unknown
+  /** The named AWS target the step acts on (absent: the default one). */
+  aws?: string
+  /** The named cluster the step acts on (absent: the default one). */
+  cluster?: string
 }
 
 /** A playbook that passed validation; everything the executor needs, nothing left to resolve. */
@@ -48,6 +62,8 @@ export type Playbook = {
   env?: PlaybookEnv
   /** Team state address (`state:` of the environment, else of the playbook), if any. */
   state?: string
+  /** Named AWS targets and clusters (empty maps when the playbook declares none). */
+  targets?: Targets
   /** Top-level vars, overridden by the environment's vars, overridden by `--var`. */
   vars: Record<string, unknown>
   defaults: { onFailure: OnFailure; timeoutMs: number }

@@ -85,8 +85,8 @@ function currentStep(events: EngineEvent[]): string {
 }
 
 /** AWS clients that note every change batch with the step it was sent for. */
-async function recordingAws(w: World, readOnly: boolean) {
-  const clients = await createAwsClients({ env: w.sb.env, readOnly })
+async function recordingAws(w: World, readOnly: boolean, region?: string) {
+  const clients = await createAwsClients({ env: w.sb.env, readOnly, ...(region ? { region } : {}) })
   const send = clients.route53.changeResourceRecordSets.bind(clients.route53)
   clients.route53.changeResourceRecordSets = (async (input: { HostedZoneId?: string; ChangeBatch?: { Changes?: unknown[] } }) => {
     w.batches.push({ step: currentStep(w.events), zoneId: String(input.HostedZoneId).replace(/^\/hostedzone\//, ''), changes: input.ChangeBatch?.Changes?.length ?? 0 })
@@ -95,14 +95,18 @@ async function recordingAws(w: World, readOnly: boolean) {
   return clients
 }
 
-function deps(w: World, file: string, options: Partial<EngineOptions> = {}) {
+/**
+ * As the CLI's edge does with --sandbox: a named AWS target keeps its region (the playbook's
+ * `targets`), a named cluster is the sandbox's context of the same name.
+ */
+function deps(w: World, file: string, options: Partial<EngineOptions> = {}, targets?: Playbook['targets']) {
   return {
     journal: w.journal,
     clock: w.sb.clock,
     registry: stepTypes,
     clients: {
-      aws: ({ readOnly }: { readOnly: boolean }) => recordingAws(w, readOnly),
-      kube: ({ readOnly }: { readOnly: boolean }) => createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, readOnly }),
+      aws: ({ readOnly, target }: { readOnly: boolean; target?: string }) => recordingAws(w, readOnly, target === undefined ? undefined : targets!.aws[target]!.region),
+      kube: ({ readOnly, target }: { readOnly: boolean; target?: string }) => createKubeApi({ kubeconfigPath: w.sb.kubeconfigPath, readOnly, ...(target ? { context: target } : {}) }),
       files: () => createStepFiles(dirname(file)),
     },
     options: { force: false, skipTtlWait: false, yes: true, dryRun: false, ...options },
@@ -124,17 +128,19 @@ export type RunOpts = Partial<EngineOptions> & {
 
 export async function runReference(w: World, env: string | null = 'prod', opts: RunOpts = {}) {
   const { file = REFERENCE, prompt, edit, secrets, ...options } = opts
-  const pb = await loadReference(env, file, secrets)
-  return run(edit ? edit(pb) : pb, { ...deps(w, file, options), ...(prompt ? { prompt } : {}) })
+  const loaded = await loadReference(env, file, secrets)
+  const pb = edit ? edit(loaded) : loaded
+  return run(pb, { ...deps(w, file, options, pb.targets), ...(prompt ? { prompt } : {}) })
 }
 
-export async function planReference(w: World, env = 'prod', file = REFERENCE, edit?: (pb: Playbook) => Playbook) {
+export async function planReference(w: World, env: string | null = 'prod', file = REFERENCE, edit?: (pb: Playbook) => Playbook) {
   const pb = await loadReference(env, file)
-  return plan(edit ? edit(pb) : pb, deps(w, file, { dryRun: true }))
+  return plan(edit ? edit(pb) : pb, deps(w, file, { dryRun: true }, pb.targets))
 }
 
-export async function rollbackLast(w: World, target = 'last', force = false) {
-  const d = deps(w, REFERENCE)
+/** `targets`: of the playbook whose run is rolled back (the journal's `where` holds the same). */
+export async function rollbackLast(w: World, target = 'last', force = false, targets?: Playbook['targets']) {
+  const d = deps(w, REFERENCE, {}, targets)
   return rollback(target, { journal: d.journal, clock: d.clock, registry: d.registry, clients: d.clients, emit: d.emit }, { force })
 }
 
