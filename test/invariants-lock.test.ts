@@ -1,8 +1,12 @@
 /**
  * Invariant 8 on the reference playbook: while a run holds the state directory, a second run is
  * refused with exit code 4 and a message naming the holder, and it journals nothing. Both runs are the real CLI in their own processes.
+ * The first run is held at its weighted shift's gate (an HTTP gate on a server of the test's own)
+ * until the second has exited, so the two overlap however slowly the machine starts processes.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -19,24 +23,52 @@ describe('invariant 8: a concurrent run is refused', () => {
   it('refuses a second run with exit 4 naming the holder, while the first finishes with exit 0', async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchover-lock-'))
     const state = join(dir, 'state')
-    let second: ReturnType<typeof cli> | undefined
-    // Start the second run once the first has its run id (it holds the lock by then).
-    const first = cli(ROOT, state, ['--output', 'json', 'run', REFERENCE, '--env', 'test', '--sandbox', '--yes'], (out) => {
-      if (!second && out.includes('"kind":"step-start"')) {
-        second = cli(ROOT, state, ['--output', 'json', 'run', REFERENCE, '--env', 'test', '--sandbox', '--yes'])
-      }
-    })
-    const a = await first
-    expect(second).toBeDefined()
-    const b = await second!
-    expect(a.code).toBe(0)
-    const runId = a.events.find((e) => e.kind === 'run-start')!.runId as string
-    expect(b.code).toBe(4)
-    expect(b.err).toContain(`locked by run ${runId}`)
-    expect(b.err).toMatch(/pid \d+ on host /)
-    expect(b.events.filter((e) => e.kind === 'run-start')).toEqual([])
-    // Only the first run is journaled, and the lock is gone once it ended.
-    expect(await readdir(join(state, 'runs'))).toEqual([`${runId}.jsonl`])
-    await expect(readFile(join(state, 'lock'))).rejects.toThrow()
-  }, 120_000)
+    // The gate answers only once the second run is over.
+    const held: ServerResponse[] = []
+    let open = false
+    const gate = createServer((_req, res) => (open ? res.end('ok') : held.push(res)))
+    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/healthz`
+      const reference = await readFile(REFERENCE, 'utf8')
+      const gated = reference.replace('approval: Is the website healthy on EKS?', `http: { url: "${url}", times: 1 }`)
+      expect(gated).not.toBe(reference)
+      await mkdir(join(dir, 'playbooks'))
+      await symlink(join(ROOT, 'fixtures'), join(dir, 'fixtures'))
+      const playbook = join(dir, 'playbooks/switchover.yaml')
+      await writeFile(playbook, gated)
+      const args = ['--output', 'json', 'run', playbook, '--env', 'test', '--sandbox', '--yes']
+      let second: ReturnType<typeof cli> | undefined
+      // Start the second run once the first holds the lock (it has begun a step).
+      const first = cli(ROOT, state, args, (out) => {
+        if (!second && out.includes('"kind":"step-start"')) {
+          second = cli(ROOT, state, args)
+          void second.then(() => {
+            open = true
+            for (const res of held.splice(0)) res.end('ok')
+          })
+        }
+      })
+      const a = await first
+      expect(second).toBeDefined()
+      const b = await second!
+      await checkRefused(a, b)
+    } finally {
+      gate.closeAllConnections()
+      await new Promise((r) => gate.close(r))
+    }
+  }, 180_000)
 })
+
+async function checkRefused(a: Awaited<ReturnType<typeof cli>>, b: Awaited<ReturnType<typeof cli>>) {
+  const state = join(dir!, 'state')
+  expect(a.code).toBe(0)
+  const runId = a.events.find((e) => e.kind === 'run-start')!.runId as string
+  expect(b.code).toBe(4)
+  expect(b.err).toContain(`locked by run ${runId}`)
+  expect(b.err).toMatch(/pid \d+ on host /)
+  expect(b.events.filter((e) => e.kind === 'run-start')).toEqual([])
+  // Only the first run is journaled, and the lock is gone once it ended.
+  expect(await readdir(join(state, 'runs'))).toEqual([`${runId}.jsonl`])
+  await expect(readFile(join(state, 'lock'))).rejects.toThrow()
+}
