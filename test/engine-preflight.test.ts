@@ -10,7 +10,7 @@ import { run } from '../runner/engine/execute.js'
 import { resumableRun } from '../runner/engine/runs.js'
 import type { Playbook, ResolvedStep } from '../runner/engine/types.js'
 import { MemoryJournal } from '../runner/journal/journal.js'
-import { stepTypes } from '../steps/index.js'
+import { testStepTypes as stepTypes } from './helpers/test-registry.js'
 import { deps, playbook, step } from './engine-helpers.js'
 import { entriesOf, mutatingCalls, openWorld, runReference, type World } from './helpers/reference-run.js'
 

@@ -10,7 +10,7 @@ import { history } from '../runner/engine/history.js'
 import { rollback } from '../runner/engine/rollback.js'
 import type { EngineEvent } from '../runner/events.js'
 import { parsePlaybookText } from '../runner/playbook/index.js'
-import { stepTypes } from '../steps/index.js'
+import { testStepTypes as stepTypes } from './helpers/test-registry.js'
 import { deps, playbook, step } from './engine-helpers.js'
 
 const initial = { a: 1, b: 2, c: 3 }

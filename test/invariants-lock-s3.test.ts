@@ -15,6 +15,7 @@ import { S3Journal } from '../runner/journal/s3.js'
 import { S3Store } from '../runner/state/s3-store.js'
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
 import { cli, cliArgs } from './helpers/cli.js'
+import { gatedReference } from './helpers/gated-reference.js'
 import { REFERENCE } from './helpers/reference-run.js'
 
 const STATE = 's3://switchover-state/team/shop'
@@ -48,16 +49,19 @@ const lockIdOf = (err: string) => /lock id ([0-9a-f-]{36})/.exec(err)?.[1]
 describe('team state on S3', () => {
   it('invariant 8: of two runs on the same prefix exactly one proceeds; the other exits 4 naming the holder', async () => {
     const t = await setup()
+    // The first run waits at its gate until the second has exited: the two overlap.
+    const gate = await gatedReference()
+    const args = ['run', gate.playbook, '--env', 'test', '--yes']
     let second: ReturnType<typeof cli> | undefined
-    const first = t.play(t.a, runArgs, (out) => {
-      if (!second && out.includes('"kind":"step-start"')) second = t.play(t.b, runArgs)
+    const first = t.play(t.a, args, (out) => {
+      if (!second && out.includes('"kind":"step-start"')) second = t.play(t.b, args).finally(() => gate.open())
     })
-    const a = await first
+    const a = await first.finally(() => gate.close())
     const b = await second!
     expect(a.code).toBe(0)
     const runId = a.events.find((e) => e.kind === 'run-start')!.runId as string
     expect(b.code).toBe(4)
-    expect(b.err).toContain(`locked by run ${runId} (run ${REFERENCE} --env test) of `)
+    expect(b.err).toContain(`locked by run ${runId} (run ${gate.playbook} --env test) of `)
     expect(b.err).toMatch(/last heartbeat \d+ s ago \(lease 60 s\)/)
     expect(b.events.filter((e) => e.kind === 'run-start')).toEqual([])
     expect(await t.journal().runs()).toEqual([runId])
@@ -115,7 +119,7 @@ describe('team state on S3', () => {
     expect(resumed.events.find((e) => e.kind === 'run-start')).toMatchObject({ runId, resumed: true })
     const shown = await t.play(t.b, ['show', runId])
     expect(shown.code).toBe(0)
-    expect(shown.events[0]).toMatchObject({ runId, end: { status: 'done' } })
+    expect(shown.events[0]).toMatchObject({ runId, status: 'done' })
     const back = await t.play(t.b, ['rollback', runId, '--yes'])
     expect(back.code).toBe(0)
     const { now: _a, ...restored } = sb!.dump() as Record<string, unknown>

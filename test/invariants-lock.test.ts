@@ -4,14 +4,13 @@
  * The first run is held at its weighted shift's gate (an HTTP gate on a server of the test's own)
  * until the second has exited, so the two overlap however slowly the machine starts processes.
  */
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cli } from './helpers/cli.js'
-import { REFERENCE, ROOT } from './helpers/reference-run.js'
+import { gatedReference } from './helpers/gated-reference.js'
+import { ROOT } from './helpers/reference-run.js'
 
 let dir: string | undefined
 afterEach(async () => {
@@ -23,39 +22,21 @@ describe('invariant 8: a concurrent run is refused', () => {
   it('refuses a second run with exit 4 naming the holder, while the first finishes with exit 0', async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchover-lock-'))
     const state = join(dir, 'state')
-    // The gate answers only once the second run is over.
-    const held: ServerResponse[] = []
-    let open = false
-    const gate = createServer((_req, res) => (open ? res.end('ok') : held.push(res)))
-    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r))
+    const gate = await gatedReference()
     try {
-      const url = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/healthz`
-      const reference = await readFile(REFERENCE, 'utf8')
-      const gated = reference.replace('approval: Is the website healthy on EKS?', `http: { url: "${url}", times: 1 }`)
-      expect(gated).not.toBe(reference)
-      await mkdir(join(dir, 'playbooks'))
-      await symlink(join(ROOT, 'fixtures'), join(dir, 'fixtures'))
-      const playbook = join(dir, 'playbooks/switchover.yaml')
-      await writeFile(playbook, gated)
-      const args = ['--output', 'json', 'run', playbook, '--env', 'test', '--sandbox', '--yes']
+      const args = ['--output', 'json', 'run', gate.playbook, '--env', 'test', '--sandbox', '--yes']
       let second: ReturnType<typeof cli> | undefined
-      // Start the second run once the first holds the lock (it has begun a step).
+      // Start the second run once the first holds the lock (it has begun a step); the first waits
+      // at its gate until the second has exited.
       const first = cli(ROOT, state, args, (out) => {
-        if (!second && out.includes('"kind":"step-start"')) {
-          second = cli(ROOT, state, args)
-          void second.then(() => {
-            open = true
-            for (const res of held.splice(0)) res.end('ok')
-          })
-        }
+        if (!second && out.includes('"kind":"step-start"')) second = cli(ROOT, state, args).finally(() => gate.open())
       })
       const a = await first
       expect(second).toBeDefined()
       const b = await second!
       await checkRefused(a, b)
     } finally {
-      gate.closeAllConnections()
-      await new Promise((r) => gate.close(r))
+      await gate.close()
     }
   }, 180_000)
 })
