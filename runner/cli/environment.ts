@@ -59,8 +59,8 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
   const context = inSandbox ? undefined : opts.context
   const clients: ClientFactories = {
     aws: async ({ readOnly }) => {
-      const { createAwsClients } = await import('../clients/aws.js')
-      return createAwsClients({ region: opts.region, profile, readOnly })
+      const { createLazyAwsClients } = await import('../clients/aws.js')
+      return createLazyAwsClients({ region: opts.region, profile, readOnly })
     },
     kube: async ({ readOnly }) => {
       const { createKubeApi } = await import('../clients/kube.js')

@@ -2,6 +2,7 @@
  * `playbook plan <file>` and `playbook run <file>`: load (exit 2 on problems, before any client),
  * then plan (read-only clients, no lock) or run under the state directory's lock.
  */
+import { parse } from 'yaml'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { FileJournal } from '../journal/file.js'
@@ -91,7 +92,6 @@ export async function runCommand(io: Io, g: GlobalOptions, file: string, flags: 
  * rehearses that one. Against real systems --env stays required (the loader says so).
  */
 async function sandboxEnv(io: Io, file: string): Promise<string | undefined> {
-  const { parse } = await import('yaml')
   let envs: unknown
   try {
     envs = (parse(await readFile(file, 'utf8')) as { environments?: unknown } | null)?.environments
