@@ -22,10 +22,12 @@ import { canonicalJson, startSandbox } from '../sandbox/index.js'
 import { measureCli, type Measured } from './perf/measure.js'
 import { minimumCalls, type Minimum } from './perf/minimum.js'
 import { formatReport, type PhaseReport, type ScenarioReport } from './perf/report.js'
-import { validateMedian } from './perf/validate-median.js'
+import { validateMedian, type ValidateFigure } from './perf/validate-median.js'
+import { bareNodeMs, moduleLoadMs } from './perf/module-load.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CLI = join(ROOT, 'dist/runner/cli.js')
+// The shipped CLI: the bundle (build/bundle.ts), as `npx playbook` runs it.
+const CLI = join(ROOT, 'dist/bundle/playbook.js')
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,6 +36,8 @@ const { values: flags } = parseArgs({
     'validate-runs': { type: 'string', default: '10' },
   },
 })
+
+const bare = { ms: 0 }
 
 function phaseReport(m: Measured, min: Minimum): PhaseReport {
   const byOp: Record<string, { mutating: boolean; calls: number; refused: number }> = {}
@@ -58,6 +62,13 @@ function phaseReport(m: Measured, min: Minimum): PhaseReport {
     maxRssMiB: m.maxRssKiB === null ? null : m.maxRssKiB / 1024,
     runnerCpuMs: m.runnerCpuMs,
     sandboxCpuMs: m.sandboxCpuMs,
+    time: {
+      moduleLoadMs: moduleLoadMs(m.modulesFile, 3, bare.ms)?.ms ?? null,
+      roundTripMs: m.roundTripMs,
+      requests: m.requests,
+      fsyncMs: m.fsyncMs,
+      fsyncs: m.fsyncs,
+    },
   }
 }
 
@@ -67,7 +78,7 @@ async function scenario(sc: BenchScenario): Promise<ScenarioReport> {
   for (const [file, text] of Object.entries(benchManifests(sc))) await writeFile(join(dir, 'manifests', file), text)
   const playbook = join(dir, 'switchover.yaml')
   await writeFile(playbook, benchPlaybook(sc))
-  const sb = await startSandbox({ estate: sc.estate, stateDir: join(dir, 'sandbox') })
+  const sb = await startSandbox({ estate: sc.estate, stateDir: join(dir, 'sandbox'), config: { route53ChangeDelayMs: sc.route53ChangeDelayMs } })
   try {
     const seed = canonicalJson(sb.dump())
     const stateDir = join(dir, 'state')
@@ -86,7 +97,7 @@ async function scenario(sc: BenchScenario): Promise<ScenarioReport> {
       run: phaseReport(run, minimumCalls(sc, 'run')),
       rollback: phaseReport(rollback, minimumCalls(sc, 'rollback')),
       route53Batches: {
-        expected: sc.zones.length * (2 + sc.stages.length),
+        expected: sc.zones.length * (sc.awsOnly ? 2 : 2 + sc.stages.length),
         actual: run.calls.filter((c) => c.service === 'route53' && c.operation === 'ChangeResourceRecordSets' && c.status < 300).length,
       },
       restored,
@@ -97,13 +108,30 @@ async function scenario(sc: BenchScenario): Promise<ScenarioReport> {
   }
 }
 
+/** `playbook plan` of the reference playbook on the reference estate: median wall and round-trip time. */
+async function planMedian(runs: number): Promise<NonNullable<ValidateFigure['plan']>> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-plan-'))
+  const sb = await startSandbox({ stateDir: join(dir, 'sandbox') })
+  try {
+    const all: Measured[] = []
+    for (let i = 0; i < runs; i++) all.push(await measureCli(sb, CLI, ['plan', join(ROOT, 'playbooks/switchover.yaml'), '--env', 'test', '--state-dir', join(dir, 'state')], { cwd: ROOT, scratch: dir }))
+    const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2 }
+    return { runs, medianMs: med(all.map((m) => m.wallMs)), roundTripMs: med(all.map((m) => m.roundTripMs ?? 0)), calls: all[0]!.calls.filter((c) => c.service !== 'control').length, exit: all[0]!.exit }
+  } finally {
+    await sb.stop()
+  }
+}
+
 async function main(): Promise<number> {
-  const sizes: BenchSize[] = flags.only ? [flags.only as BenchSize] : ['medium', 'large']
+  bare.ms = bareNodeMs(9)
+  const sizes: BenchSize[] = flags.only ? [flags.only as BenchSize] : ['medium', 'large', 'aws']
   const reports: ScenarioReport[] = []
   for (const size of sizes) {
     reports.push(await scenario(benchScenario(size)))
   }
   const validate = await validateMedian(CLI, ROOT, join(ROOT, 'playbooks/switchover.yaml'), Number(flags['validate-runs']))
+  validate.bareNodeMs = bareNodeMs(9)
+  validate.plan = await planMedian(Number(flags['validate-runs']))
   process.stdout.write(flags.json ? JSON.stringify({ scenarios: reports, validate }, null, 2) + '\n' : formatReport(reports, validate))
   return reports.every((r) => r.problems.length === 0) ? 0 : 1
 }

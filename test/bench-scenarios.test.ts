@@ -35,6 +35,30 @@ describe('bench scenarios', () => {
   })
 })
 
+describe('bench scenario (c), AWS only', () => {
+  it('switches 200 CNAMEs and disables 20 ECS rules with no Kubernetes step, on a Route 53 that is INSYNC at once', async () => {
+    const sc = benchScenario('aws')
+    expect(sc.zones).toHaveLength(1)
+    expect(sc.zones[0].switched).toHaveLength(200)
+    expect(sc.ecsRules + sc.ecsSchedules).toBe(20)
+    expect(sc.route53ChangeDelayMs).toBe(0)
+    const loaded = await parsePlaybookText(benchPlaybook(sc), 'bench.yaml', { registry: await defaultRegistry() })
+    expect(loaded.ok ? loaded.playbook.steps.map((st) => st.type) : loaded.problems).toEqual(['route53.ttl', 'ecs.scheduled-tasks', 'route53.records'])
+    expect(minimumCalls(sc, 'run').byService.kubernetes).toBeUndefined()
+  })
+
+  it('counts one GetChange per batch when INSYNC at once and seven for a one-minute change', () => {
+    const getChanges = (sc: ReturnType<typeof benchScenario>) => {
+      const min = minimumCalls(sc, 'rollback')
+      const p = sc.zones.reduce((n, z) => n + Math.ceil(z.recordSets / 300), 0)
+      const steps = sc.awsOnly ? 2 : 3
+      return min.byService.route53.read - sc.zones.length * steps - p * steps
+    }
+    expect(getChanges(benchScenario('aws'))).toBe(2 * 1)
+    expect(getChanges(benchScenario('medium'))).toBe(3 * 7)
+  })
+})
+
 describe('kill-point checks', () => {
   it('names where two dumps differ', () => {
     expect(differences({ a: [{ TTL: 60 }], b: 1 }, { a: [{ TTL: 300 }], b: 1 })).toEqual(['a[0].TTL: 60 vs 300'])

@@ -28,7 +28,7 @@ describe('Route 53 batches after a crash and under the rate limit', () => {
     expect(s.sb.core.estate.route53.zones[0].RecordSets.find((r) => r.Name === 'orders.example.com.')?.TTL).toBe(60)
   })
 
-  it('polls GetChange every few seconds: a one-minute change takes 7 polls, none throttled', async () => {
+  it('polls GetChange every few seconds: a one-minute change takes 7 polls, none throttled, seen when it turns INSYNC', async () => {
     s = await awsSandbox()
     const m = s.mark()
     const h = harness({ aws: s.aws, clock: s.sb.clock })
@@ -37,6 +37,17 @@ describe('Route 53 batches after a crash and under the rate limit', () => {
     const polls = s.since(m).filter((c) => c.operation === 'GetChange')
     expect(polls).toHaveLength(7)
     expect(polls.every((c) => !c.fault)).toBe(true)
-    expect(h.waits.map((w) => w.ms)).toEqual([5_000, 5_000, 10_000, 10_000, 10_000, 10_000, 10_000])
+    // The first poll at 1 s, then today's 10 s cadence from 10 s on: 1, 10, 20, ..., 60.
+    expect(h.waits.map((w) => w.ms)).toEqual([1_000, 9_000, 10_000, 10_000, 10_000, 10_000, 10_000])
+  })
+
+  it('sees a change that is INSYNC at once within 1 s, with one GetChange', async () => {
+    s = await awsSandbox({ config: { route53ChangeDelayMs: 0 } })
+    const m = s.mark()
+    const h = harness({ aws: s.aws, clock: s.sb.clock })
+    const run = await runStep(h, route53Ttl, params)
+    expect(run.error).toBeUndefined()
+    expect(s.since(m).filter((c) => c.operation === 'GetChange')).toHaveLength(1)
+    expect(h.waits.filter((w) => /INSYNC/.test(w.reason)).map((w) => w.ms)).toEqual([1_000])
   })
 })

@@ -21,14 +21,24 @@ export type Measured = {
   /** CPU time of the CLI process, and of this process (the in-process sandbox serving it). */
   runnerCpuMs: number | null
   sandboxCpuMs: number
+  /** Wall time with at least one API request in flight, and the requests made. */
+  roundTripMs: number | null
+  requests: number | null
+  /** Time in fsync/fdatasync (journal, lock) and how many. */
+  fsyncMs: number | null
+  fsyncs: number | null
+  /** The list of modules the process loaded (for bench/perf/module-load.ts). */
+  modulesFile?: string
   output: string
 }
 
+type Probe = { maxRssKiB: number; cpuMs: number; roundTripMs: number; requests: number; fsyncMs: number; fsyncs: number; modulesFile: string }
+
 const PROBE = pathToFileURL(fileURLToPath(new URL('./rss-probe.js', import.meta.url))).href
 
-export async function measureCli(sb: RunningSandbox, cli: string, args: string[], o: { cwd: string; scratch: string }): Promise<Measured> {
+export async function measureCli(sb: RunningSandbox, cli: string, args: string[], o: { cwd: string; scratch: string; env?: Record<string, string> }): Promise<Measured> {
   const rssFile = join(o.scratch, `rss-${Date.now()}-${Math.random().toString(36).slice(2)}.json`)
-  const env = { ...process.env, ...sb.env, NODE_NO_WARNINGS: '1', BENCH_RSS_FILE: rssFile }
+  const env = { ...process.env, ...sb.env, ...o.env, NODE_NO_WARNINGS: '1', BENCH_RSS_FILE: rssFile }
   const before = sb.calls().length
   const v0 = sb.core.time.now()
   const t0 = performance.now()
@@ -41,7 +51,7 @@ export async function measureCli(sb: RunningSandbox, cli: string, args: string[]
   const exit = await new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
   const wallMs = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
-  const probe = await readFile(rssFile, 'utf8').then((t) => JSON.parse(t) as { maxRssKiB: number; cpuMs: number }, () => null)
+  const probe = await readFile(rssFile, 'utf8').then((t) => JSON.parse(t) as Probe, () => null)
   return {
     exit,
     calls: sb.calls().slice(before),
@@ -50,6 +60,11 @@ export async function measureCli(sb: RunningSandbox, cli: string, args: string[]
     maxRssKiB: probe?.maxRssKiB ?? null,
     runnerCpuMs: probe?.cpuMs ?? null,
     sandboxCpuMs: (cpu.user + cpu.system) / 1000,
+    roundTripMs: probe?.roundTripMs ?? null,
+    requests: probe?.requests ?? null,
+    fsyncMs: probe?.fsyncMs ?? null,
+    fsyncs: probe?.fsyncs ?? null,
+    modulesFile: probe?.modulesFile,
     output,
   }
 }

@@ -17,6 +17,8 @@ export type PhaseReport = {
   maxRssMiB: number | null
   runnerCpuMs: number | null
   sandboxCpuMs: number
+  /** Where the wall time went (null: not measured). */
+  time: { moduleLoadMs: number | null; roundTripMs: number | null; requests: number | null; fsyncMs: number | null; fsyncs: number | null }
 }
 
 export type ScenarioReport = {
@@ -45,8 +47,11 @@ function phaseLines(name: string, p: PhaseReport): string[] {
     const actual = entries.filter(([k]) => k.startsWith(`${svc} `)).reduce((n, [, c]) => n + c.calls, 0)
     lines.push(`      ${svc.padEnd(12)} actual ${col(actual, 5)}  minimum ${col(m.mutating + m.read, 5)} (${m.mutating} mutating)`)
   }
-  lines.push(`    ratio total/minimum ${p.ratio.toFixed(2)} (target <= 1.2)`)
+  lines.push(`    ratio total/minimum ${p.ratio.toFixed(2)} (target <= 1.1)`)
   lines.push(`    wall ${dur(p.wallMs)} (waits excluded: they are virtual), virtual time waited ${dur(p.virtualMs)}, peak RSS ${p.maxRssMiB === null ? 'n/a' : `${p.maxRssMiB.toFixed(0)} MiB`}`)
+  const t = p.time
+  const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} ms`)
+  lines.push(`    wall time: module load ${ms(t.moduleLoadMs)}, API round-trips ${ms(t.roundTripMs)} (${t.requests ?? 'n/a'} requests), journal fsyncs ${ms(t.fsyncMs)} (${t.fsyncs ?? 'n/a'}), the rest (CPU of the run, start-up) ${t.moduleLoadMs === null || t.roundTripMs === null || t.fsyncMs === null ? 'n/a' : ms(p.wallMs - t.moduleLoadMs - t.roundTripMs - t.fsyncMs)}`)
   lines.push(`    CPU: CLI process ${p.runnerCpuMs === null ? 'n/a' : dur(p.runnerCpuMs)}, sandbox (benchmark process) ${dur(p.sandboxCpuMs)}`)
   return lines
 }
@@ -64,5 +69,10 @@ export function formatReport(reports: ScenarioReport[], v: ValidateFigure): stri
     out.push(`  files: ${r.dir}`, '')
   }
   out.push(`playbook validate ${v.file}: median ${v.medianMs.toFixed(0)} ms over ${v.runs} runs (min ${v.minMs.toFixed(0)}, max ${v.maxMs.toFixed(0)}), exit ${v.exit}`)
+  if (v.bareNodeMs !== undefined) out.push(`  node -e 0: median ${v.bareNodeMs.toFixed(0)} ms; validate / node -e 0 = ${(v.medianMs / v.bareNodeMs).toFixed(2)} (goal <= 3)`)
+  if (v.plan) {
+    const budget = v.medianMs + v.plan.roundTripMs
+    out.push(`playbook plan (reference estate, ${v.plan.calls} calls): median ${v.plan.medianMs.toFixed(0)} ms over ${v.plan.runs} runs, API round-trips ${v.plan.roundTripMs.toFixed(0)} ms, exit ${v.plan.exit}; plan / (validate + round-trips) = ${(v.plan.medianMs / budget).toFixed(2)} (goal <= 2)`)
+  }
   return out.join('\n') + '\n'
 }

@@ -2,7 +2,18 @@
 import { spawnSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 
-export type ValidateFigure = { file: string; runs: number; medianMs: number; minMs: number; maxMs: number; exit: number | null }
+export type ValidateFigure = {
+  file: string
+  runs: number
+  medianMs: number
+  minMs: number
+  maxMs: number
+  exit: number | null
+  /** Median of a bare `node -e 0`, measured in the same session (the goal: validate within 3x). */
+  bareNodeMs?: number
+  /** `plan` of the same playbook on the reference sandbox (the goal: within 2x of validate + round-trips). */
+  plan?: { runs: number; medianMs: number; roundTripMs: number; calls: number; exit: number | string }
+}
 
 export async function validateMedian(cli: string, cwd: string, file: string, runs: number): Promise<ValidateFigure> {
   const times: number[] = []

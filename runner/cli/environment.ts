@@ -86,9 +86,9 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
         // where the credentials that assume a role come from.
         t = { region: named.region ?? opts.region, profile: named.profile ?? opts.profile, ...(named.role ? { role: named.role } : {}) }
       }
-      const { createAwsClients } = await import('../clients/aws.js')
-      if (inSandbox) return createAwsClients({ region: t.region, readOnly })
-      return createAwsClients({ region: t.region, profile: t.profile, ...(t.role ? { role: t.role } : {}), readOnly })
+      const { createLazyAwsClients } = await import('../clients/aws.js')
+      if (inSandbox) return createLazyAwsClients({ region: t.region, readOnly })
+      return createLazyAwsClients({ region: t.region, profile: t.profile, ...(t.role ? { role: t.role } : {}), readOnly })
     },
     kube: async ({ readOnly, target }) => {
       let context = inSandbox ? undefined : opts.context

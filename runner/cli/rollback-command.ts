@@ -2,6 +2,7 @@
  * `playbook rollback [run-id] [--last]` undoes a run from its journal (under the lock, after an
  * approval unless --yes); `playbook rollback --generate <file>` prints the rollback playbook.
  */
+import { parse } from 'yaml'
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { createStepFiles } from '../clients/files.js'
@@ -81,7 +82,6 @@ async function rollbackWith(io: Io, g: GlobalOptions, state: StateBackend, targe
 
 async function firstEnvironment(file: string): Promise<string | undefined> {
   try {
-    const { parse } = await import('yaml')
     const doc = parse(await readFile(file, 'utf8'), { maxAliasCount: -1 }) as { environments?: Record<string, unknown> } | null
     return doc && typeof doc.environments === 'object' && doc.environments ? Object.keys(doc.environments)[0] : undefined
   } catch {

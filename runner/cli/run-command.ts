@@ -3,6 +3,7 @@
  * then plan (read-only clients, no lock) or run under the state's lock (local directory, or team
  * state on S3: see cli/state.ts).
  */
+import { parse } from 'yaml'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { dirname } from 'node:path'
@@ -134,7 +135,6 @@ function ctrlC(io: Io, runId: string, cleanup: () => Promise<void>): { signal: A
  * rehearses that one. Against real systems --env stays required (the loader says so).
  */
 async function sandboxEnv(io: Io, file: string): Promise<string | undefined> {
-  const { parse } = await import('yaml')
   let envs: unknown
   try {
     envs = (parse(await readFile(file, 'utf8')) as { environments?: unknown } | null)?.environments

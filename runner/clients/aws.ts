@@ -1,6 +1,7 @@
 /**
  * Builds the AWS SDK v3 clients the steps receive, once per invocation. The SDK packages are
- * imported lazily so that loading the runner (e.g. `playbook validate`) costs nothing.
+ * imported lazily, one per service, so that loading the runner (e.g. `playbook validate`) costs
+ * nothing and a run loads only the services its steps call.
  *
  * Guarantees:
  * - Region, credentials and endpoints come from the SDK's own chain (AWS_PROFILE, SSO, roles,
@@ -55,26 +56,29 @@ const serviceLabel: Record<AwsServiceKey, string> = {
   scheduler: 'EventBridge Scheduler',
 }
 
+/** Each service's SDK package, imported the first time its client is needed. */
+const sdk: Record<AwsServiceKey, () => Promise<new (config: Record<string, unknown>) => unknown>> = {
+  route53: () => import('./sdk/route53.js').then((m) => m.Client as never),
+  ecs: () => import('./sdk/ecs.js').then((m) => m.Client as never),
+  eventbridge: () => import('./sdk/eventbridge.js').then((m) => m.Client as never),
+  scheduler: () => import('./sdk/scheduler.js').then((m) => m.Client as never),
+}
+
+const newCount = (): CallCount => ({ commands: 0, attempts: 0, mutating: 0, byOperation: {} })
+
+async function createClient<K extends AwsServiceKey>(key: K, opts: AwsClientOptions, count: CallCount, credentials?: () => Promise<TemporaryCredentials>): Promise<AwsClients[K]> {
+  const Client = await sdk[key]()
+  const client = new Client({ ...clientConfig(key, opts), ...(credentials ? { credentials } : {}) }) as AwsClients[K]
+  instrument(client as unknown as { middlewareStack: MiddlewareStackLike }, key, count, opts.readOnly ?? false)
+  return client
+}
+
 export async function createAwsClients(opts: AwsClientOptions = {}): Promise<CountedAwsClients> {
-  const [r53, ecs, events, scheduler] = await Promise.all([
-    import('@aws-sdk/client-route-53'),
-    import('@aws-sdk/client-ecs'),
-    import('@aws-sdk/client-eventbridge'),
-    import('@aws-sdk/client-scheduler'),
-  ])
-  const counts = {} as Record<AwsServiceKey, CallCount>
+  const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
+  const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
   const credentials = opts.role ? await assumedRole(opts.role, opts) : undefined
-  const config = (key: AwsServiceKey) => ({ ...clientConfig(key, opts), ...(credentials ? { credentials } : {}) })
-  const clients: AwsClients = {
-    route53: new r53.Route53(config('route53')),
-    ecs: new ecs.ECS(config('ecs')),
-    eventbridge: new events.EventBridge(config('eventbridge')),
-    scheduler: new scheduler.Scheduler(config('scheduler')),
-  }
-  for (const key of Object.keys(endpointSuffix) as AwsServiceKey[]) {
-    counts[key] = { commands: 0, attempts: 0, mutating: 0, byOperation: {} }
-    instrument(clients[key] as unknown as { middlewareStack: MiddlewareStackLike }, key, counts[key], opts.readOnly ?? false)
-  }
+  const [route53, ecs, eventbridge, scheduler] = await Promise.all(keys.map((k) => createClient(k, opts, counts[k], credentials)))
+  const clients = { route53, ecs, eventbridge, scheduler } as AwsClients
   return {
     ...clients,
     counts: () => structuredClone(counts),
@@ -109,6 +113,34 @@ export class RoleNotAssumed extends Error {
   constructor(roleArn: string) {
     super(`assuming role ${roleArn} returned no credentials; check the role's trust policy for the caller (aws sts get-caller-identity)`)
   }
+}
+
+/**
+ * The same clients, each built (and its SDK package imported) on its first call: a playbook that
+ * never touches Scheduler never loads its SDK. Methods only: every call returns a promise.
+ */
+export function createLazyAwsClients(opts: AwsClientOptions = {}): CountedAwsClients {
+  const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
+  const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
+  // One assumed-role provider for every service, made on the first call that needs it.
+  let role: Promise<() => Promise<TemporaryCredentials>> | undefined
+  const credentials = async () => (opts.role ? await (role ??= assumedRole(opts.role, opts)) : undefined)
+  const lazy = (key: AwsServiceKey) => {
+    let client: Promise<Record<string, (...a: unknown[]) => unknown>> | undefined
+    return new Proxy({}, {
+      get(_, name) {
+        if (typeof name !== 'string' || name === 'then') return undefined
+        return async (...args: unknown[]) => {
+          client ??= credentials().then((c) => createClient(key, opts, counts[key], c)) as Promise<never>
+          const c = await client
+          if (typeof c[name] !== 'function') throw new TypeError(`${serviceLabel[key]} client has no method ${name}`)
+          return c[name]!(...args)
+        }
+      },
+    })
+  }
+  const clients = Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as AwsClients
+  return { ...clients, counts: () => structuredClone(counts) }
 }
 
 function clientConfig(key: AwsServiceKey, opts: AwsClientOptions): Record<string, unknown> {

@@ -60,12 +60,13 @@ export function splitBatches(changes: KeyedChange[]): KeyedChange[][] {
 }
 
 /**
- * Waits before each GetChange poll: a change is never INSYNC at once and usually is within a
- * minute, so polls start after 5 s and come every 5 s, then every 10 s: INSYNC is seen at most
- * 10 s late (the SDK's waiter polls every 30 to 120 s), with 7 polls for a one-minute change,
- * far under Route 53's 5 requests per second.
+ * Waits before each GetChange poll. A change is often INSYNC at once (or within a second or two)
+ * and usually within a minute: the first poll comes after 1 s, the next at 10 s and then every
+ * 10 s. An immediate INSYNC is seen after 1 s; a slow one at most 10 s late, with no more polls
+ * than a 5 s / 5 s / 10 s cadence makes (7 for a one-minute change: 1, 10, 20, ..., 60 s), far
+ * under Route 53's 5 requests per second. (The SDK's own waiter polls every 30 to 120 s.)
  */
-export const INSYNC_POLL_MS = [5_000, 5_000, 10_000] as const
+export const INSYNC_POLL_MS = [1_000, 9_000, 10_000] as const
 /** How long a batch waits for an earlier change of its zone (PriorRequestNotComplete), and how often it tries again. */
 export const PRIOR_CHANGE_PATIENCE_MS = 10 * 60_000
 export const PRIOR_CHANGE_RETRY_MS = 30_000

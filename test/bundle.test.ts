@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> }
+const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } })
+
+// The bundle is built by `npm run build`, `prepare` and `npm test` (build/bundle.ts).
+describe('the bundled CLI', () => {
+  it('is what `bin` points to, and prepare builds it', () => {
+    expect(pkg.bin.playbook).toBe('dist/bundle/playbook.js')
+    expect(pkg.scripts.prepare).toContain('dist/build/bundle.js')
+  })
+
+  it('validates the reference playbook without loading the AWS SDK, the Kubernetes client or the sandbox', () => {
+    const meta = JSON.parse(readFileSync(`${ROOT}dist/bundle/meta.json`, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> }
+    const hook = `data:text/javascript,${encodeURIComponent("import{register}from'node:module';register('data:text/javascript,'+encodeURIComponent(\"export async function load(u,c,n){if(u.includes('/dist/bundle/'))process.stderr.write('LOADED '+u+'\\\\n');return n(u,c)}\"))")}`
+    const r = node(['--import', hook, pkg.bin.playbook, 'validate', 'playbooks/switchover.yaml', '--env', 'prod'])
+    expect(r.status, r.stderr).toBe(0)
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(l.indexOf('dist/bundle/')))
+    expect(loaded.length).toBeGreaterThan(1)
+    const inputs = loaded.flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {}))
+    expect(inputs.some((i) => i.startsWith('runner/playbook/'))).toBe(true)
+    expect(inputs.filter((i) => /@aws-sdk|@kubernetes|^sandbox\//.test(i))).toEqual([])
+  })
+
+  it('names the .ts file and line in a stack trace from a bundled chunk', () => {
+    const script = `
+      process.setSourceMapsEnabled(true)
+      const { readFileSync } = await import('node:fs')
+      const meta = JSON.parse(readFileSync('dist/bundle/meta.json', 'utf8'))
+      const [out] = Object.entries(meta.outputs).find(([, o]) => 'runner/playbook/json-schema.ts' in o.inputs)
+      const m = await import(new URL(out, 'file://' + process.cwd() + '/').href)
+      for (const f of Object.values(m)) { if (typeof f !== 'function') continue; try { f(undefined) } catch (e) { console.log(e.stack); break } }`
+    const r = node(['--input-type=module', '-e', script])
+    expect(r.stdout).toMatch(/runner\/[\w/-]+\.ts:\d+:\d+/)
+  })
+})
