@@ -55,6 +55,9 @@ export function dumpEstate(estate: Estate, opts: { ledger?: boolean } = {}): unk
         .sort(byKey((s) => `${s.GroupName} ${s.Name}`)),
     },
     kubernetes: { objects },
+    cloudwatch: {
+      alarms: (estate.cloudwatch?.alarms ?? []).map((a) => ({ AlarmName: a.AlarmName, StateValue: a.StateValue })).sort(byKey((a) => a.AlarmName)),
+    },
     ...(opts.ledger ? { ledger: [...estate.ledger].sort(byKey((l) => `${l.scheduledAt} ${l.job} ${l.platform} ${l.launchedAt}`)) } : {}),
   }
   return canonicalize(out)

@@ -11,12 +11,17 @@ import { ecsLauncher } from './ecs/launcher.js'
 import { eventsHandler } from './events/handler.js'
 import { schedulerHandler } from './scheduler/handler.js'
 import { kubernetesControllers, kubernetesHandler } from './kubernetes/index.js'
+import { cloudwatchHandler } from './cloudwatch/handler.js'
+import { prometheusHandler } from './prometheus.js'
 
 export const handlers: ServiceHandler[] = [
   route53Handler,
   ecsHandler,
   eventsHandler,
   schedulerHandler,
+  cloudwatchHandler,
+  // before Kubernetes, whose handler claims every path under /api
+  prometheusHandler,
   kubernetesHandler,
   // route53Handler, ecsHandler, eventsHandler, schedulerHandler, kubernetesHandler
 ]

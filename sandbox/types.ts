@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Estate } from './estate.js'
 
-export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes'
+export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes' | 'cloudwatch' | 'prometheus'
 
 export type SandboxRequest = {
   method: string

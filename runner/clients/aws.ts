@@ -40,6 +40,7 @@ const endpointSuffix: Record<AwsServiceKey, string> = {
   ecs: 'ECS',
   eventbridge: 'EVENTBRIDGE',
   scheduler: 'SCHEDULER',
+  cloudwatch: 'CLOUDWATCH',
 }
 
 const serviceLabel: Record<AwsServiceKey, string> = {
@@ -47,6 +48,7 @@ const serviceLabel: Record<AwsServiceKey, string> = {
   ecs: 'ECS',
   eventbridge: 'EventBridge',
   scheduler: 'EventBridge Scheduler',
+  cloudwatch: 'CloudWatch',
 }
 
 export async function createAwsClients(opts: AwsClientOptions = {}): Promise<CountedAwsClients> {
@@ -57,20 +59,38 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
     import('@aws-sdk/client-scheduler'),
   ])
   const counts = {} as Record<AwsServiceKey, CallCount>
-  const clients: AwsClients = {
-    route53: new r53.Route53(clientConfig('route53', opts)),
-    ecs: new ecs.ECS(clientConfig('ecs', opts)),
-    eventbridge: new events.EventBridge(clientConfig('eventbridge', opts)),
-    scheduler: new scheduler.Scheduler(clientConfig('scheduler', opts)),
+  for (const key of Object.keys(endpointSuffix) as AwsServiceKey[]) counts[key] = { commands: 0, attempts: 0, mutating: 0, byOperation: {} }
+  const readOnly = opts.readOnly ?? false
+  const built = <C>(key: AwsServiceKey, client: C): C => (instrument(client as unknown as { middlewareStack: MiddlewareStackLike }, key, counts[key], readOnly), client)
+  const clients = {
+    route53: built('route53', new r53.Route53(clientConfig('route53', opts))),
+    ecs: built('ecs', new ecs.ECS(clientConfig('ecs', opts))),
+    eventbridge: built('eventbridge', new events.EventBridge(clientConfig('eventbridge', opts))),
+    scheduler: built('scheduler', new scheduler.Scheduler(clientConfig('scheduler', opts))),
   }
-  for (const key of Object.keys(endpointSuffix) as AwsServiceKey[]) {
-    counts[key] = { commands: 0, attempts: 0, mutating: 0, byOperation: {} }
-    instrument(clients[key] as unknown as { middlewareStack: MiddlewareStackLike }, key, counts[key], opts.readOnly ?? false)
-  }
-  return {
+  // CloudWatch only serves gates: its package is loaded the first time a gate reads alarms.
+  let cloudwatch: AwsClients['cloudwatch'] | undefined
+  const cw = cloudwatchModule
+  const out = {
     ...clients,
+    get cloudwatch(): AwsClients['cloudwatch'] {
+      if (!cloudwatch) {
+        if (!cw.loaded) throw new Error('the CloudWatch client is not loaded: call loadCloudWatch() first')
+        cloudwatch = built('cloudwatch', new cw.loaded.CloudWatch(clientConfig('cloudwatch', opts)))
+      }
+      return cloudwatch
+    },
     counts: () => structuredClone(counts),
   }
+  return out
+}
+
+type CloudWatchModule = typeof import('@aws-sdk/client-cloudwatch')
+const cloudwatchModule: { loaded?: CloudWatchModule } = {}
+
+/** Load the CloudWatch SDK package (once); after it, `clients.cloudwatch` can be built synchronously. */
+export async function loadCloudWatch(): Promise<void> {
+  cloudwatchModule.loaded ??= await import('@aws-sdk/client-cloudwatch')
 }
 
 function clientConfig(key: AwsServiceKey, opts: AwsClientOptions): Record<string, unknown> {

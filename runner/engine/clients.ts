@@ -9,6 +9,7 @@ import type { AwsClients } from '../clients/aws-types.js'
 import type { KubeApi } from '../clients/kube-types.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
 import type { ClientFactories } from './types.js'
+import { loadCloudWatch } from '../clients/aws.js'
 
 export class ClientUnavailable extends Error {
   constructor(what: string) {
@@ -40,6 +41,8 @@ export class ClientPool {
       ecs: methodsOf(() => loadAws().then((c) => c.ecs)),
       eventbridge: methodsOf(() => loadAws().then((c) => c.eventbridge)),
       scheduler: methodsOf(() => loadAws().then((c) => c.scheduler)),
+      // Only gates read CloudWatch: its SDK package loads on the first alarm read.
+      cloudwatch: methodsOf(() => loadAws().then(async (c) => (await loadCloudWatch(), c.cloudwatch))),
     } as unknown as AwsClients
     this.kube = methodsOf(loadKube) as unknown as KubeApi
   }
