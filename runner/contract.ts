@@ -18,6 +18,8 @@ import type { z } from 'zod'
 import type { AwsClients } from './clients/aws-types.js'
 import type { KubeApi } from './clients/kube-types.js'
 import type { Clock } from './clock.js'
+import type { Gate } from './gates/schema.js'
+import type { GateOptions } from './gates/watch.js'
 
 /** JSON-compatible state of one item. `null` means the item does not exist. */
 export type ItemState = unknown
@@ -80,6 +82,12 @@ export interface StepContext {
   readonly aws: AwsClients
   /** Kubernetes access (read-only during plan: only `dryRun: true` writes are allowed). */
   readonly kube: KubeApi
+  /**
+   * Kubernetes access to a named cluster of the environment (`default`: the step's own, same as
+   * `kube`). An unknown name throws, naming the clusters there are. Items of a cluster other than
+   * the default carry the key `@<cluster>/<key>`.
+   */
+  cluster(name: string): KubeApi
   /** Wall clock and waits; the sandbox's virtual clock in `--sandbox` runs. */
   readonly clock: Clock
   readonly options: RunOptions
@@ -125,6 +133,12 @@ export interface ApplyContext extends StepContext {
   approve(question: string): Promise<boolean>
   /** Wait, reported as waited time (`reason` is shown to the user). */
   wait(ms: number, reason: string): Promise<void>
+  /**
+   * Pass `gates` (all of them: signals watched for their `for`, or `watchMs` when longer, then
+   * approvals). Throws GateFailed naming the signal and the value it read; each result is
+   * journaled. Steps call this instead of reading signals themselves.
+   */
+  gate(gates: readonly Gate[], opts: GateOptions): Promise<void>
 }
 
 /** A step as written in a playbook, after templating and validation. */

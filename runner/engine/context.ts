@@ -9,6 +9,19 @@ import type { Emit } from '../events.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
 import type { Recorder } from './recorder.js'
 import type { ClientPool } from './clients.js'
+import type { KubeApi } from '../clients/kube-types.js'
+import { passGates } from '../gates/watch.js'
+
+/** A cluster name the environment does not define. */
+export class UnknownCluster extends Error {
+  constructor(step: string, name: string, known: string[]) {
+    super(`step ${step}: no cluster named ${name} in this environment (clusters: ${known.join(', ')}). Name one of them, or define it under the environment's clusters`)
+    this.name = 'UnknownCluster'
+  }
+}
+
+/** The name of the step's own cluster in `ctx.cluster(name)`. */
+export const DEFAULT_CLUSTER = 'default'
 
 export type ContextBase = {
   /** The run whose items the steps write (see StepContext.runId). */
@@ -20,6 +33,8 @@ export type ContextBase = {
   emit: Emit
   /** Asks a person (already honours --yes). */
   approve: (step: string, question: string) => Promise<boolean>
+  /** HTTP for gates (default: the global fetch); tests hand in their own. */
+  fetch?: typeof fetch
 }
 
 /** The extension the test-only step type reads; other steps ignore it. */
@@ -38,6 +53,10 @@ export function stepContext(base: ContextBase, stepId: string, signal: AbortSign
     },
     get testWorlds() {
       return pool.testWorlds
+    },
+    cluster(name: string): KubeApi {
+      if (name === DEFAULT_CLUSTER) return pool.kube
+      throw new UnknownCluster(stepId, name, [DEFAULT_CLUSTER])
     },
     get files() {
       return pool.files
@@ -62,7 +81,7 @@ export function applyContext(
   onApplied: (keys: string[]) => Promise<void>,
 ): ApplyContext & { readonly testWorlds: TestWorlds } {
   const sc = stepContext(base, stepId, signal)
-  const own = {
+  const own: Omit<ApplyContext, keyof StepContext> = {
     applied: onApplied,
     async intermediate(states: Array<{ key: string; state: unknown }>) {
       await rec.writeMany(states.map((s) => ({ t: 'stage', step: stepId, key: s.key, state: s.state })))
@@ -76,6 +95,21 @@ export function applyContext(
       await rec.write({ t: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
       base.emit({ kind: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
       await base.clock.sleep(ms, signal)
+    },
+    gate(gates: Parameters<ApplyContext['gate']>[0], opts: Parameters<ApplyContext['gate']>[1]): Promise<void> {
+      const pool = base.pool
+      return passGates({
+        stepId,
+        get aws() {
+          return pool.aws
+        },
+        fetch: (...args) => (base.fetch ?? fetch)(...args),
+        signal,
+        wait: own.wait,
+        approve: own.approve,
+        log: sc.log,
+        fact: own.fact,
+      }, gates, opts)
     },
   }
   // Copy the getters themselves, so clients stay lazy.
