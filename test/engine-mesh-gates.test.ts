@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../runner/events.js'
 import type { Playbook } from '../runner/engine/types.js'
+import type { FileJournal } from '../runner/journal/file.js'
+import { dyingJournal } from './helpers/dying-journal.js'
 import { entriesOf, openWorld, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
@@ -244,4 +246,37 @@ describe('mesh.shift through the engine', () => {
     expect(entries.filter((e) => 'step' in e && e.step === 'shift' && (e.t === 'stage' || e.t === 'applied'))).toEqual([])
     expect(JSON.stringify(world.events.find((e) => e.kind === 'step-failed'))).toContain('Service shop/website-eks has no ready endpoints')
   })
+})
+
+describe('mesh.shift killed inside a stage', () => {
+  for (const at of ['the 50% stage is written', 'the gate after the 50% stage is sampled'] as const) {
+    it(`killed after ${at}, a rerun passes that stage's gate before the 100% stage`, async () => {
+      w = await openWorld()
+      const world = w
+      await setProm(world, 0.002)
+      const file = await meshPlaybook(world.sb.url, { eksReady: true, kind: 'TrafficSplit' })
+      const real = world.journal
+      let applied = 0
+      world.journal = dyingJournal(real, (e) => {
+        if (!('step' in e) || e.step !== 'shift') return false
+        if (e.t === 'applied') applied++
+        // Dies on the first journal write after the moment named.
+        return at === 'the 50% stage is written' ? e.t === 'fact' && applied === 2 : e.t === 'wait' && applied === 2 && e.reason.startsWith('gate after the 50% stage')
+      }) as FileJournal
+      await runReference(world, null, { file }).catch(() => undefined)
+      world.journal = real
+      expect(weightsOf(world, 'TrafficSplit')).toEqual({ 'website-ecs': 50, 'website-eks': 50 })
+      const seen: Array<{ reason: string; weights: Record<string, number> }> = []
+      world.events = watching((e) => {
+        if (e.kind === 'wait' && e.step === 'shift') seen.push({ reason: e.reason, weights: weightsOf(world, 'TrafficSplit') })
+      })
+      const r = await runReference(world, null, { file })
+      expect([r.status, r.resumed]).toEqual(['done', true])
+      expect(weightsOf(world, 'TrafficSplit')).toEqual({ 'website-ecs': 0, 'website-eks': 100 })
+      // The rerun watched the 50% gate's whole window while the split was still at 50%.
+      const at50 = seen.filter((s) => s.reason.startsWith('gate after the 50% stage'))
+      expect(at50).toHaveLength(4)
+      expect(at50.every((s) => s.weights['website-eks'] === 50)).toBe(true)
+    })
+  }
 })
