@@ -91,3 +91,22 @@ describe('mesh kinds', () => {
     expect(groups).toEqual(expect.arrayContaining(['split.smi-spec.io', 'gateway.networking.k8s.io']))
   })
 })
+
+describe('sandbox prom set', () => {
+  it('writes the value into the saved state without a running sandbox, and through the control API with one', async () => {
+    const { promSetCommand } = await import('../sandbox/commands.js')
+    const { loadOrSeed } = await import('../sandbox/persist.js')
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'prom-set-'))
+    try {
+      await promSetCommand({ stateDir: dir, query: ' up ', value: 1 })
+      expect((await loadOrSeed(dir)).prometheus?.values).toEqual({ up: 1 })
+      await promSetCommand({ stateDir: dir, query: 'up', value: 0.5, url: sb.url })
+      expect((await (await fetch(`${sb.url}/api/v1/query?query=up`)).json()).data.result[0].value[1]).toBe('0.5')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
