@@ -208,6 +208,9 @@ describe('mesh.shift through the engine', () => {
       // 2 gated stages x (1m / 15s + 1) samples
       expect(calls.filter((c) => c.service === 'prometheus').length).toBe(10)
       expect(calls.filter((c) => c.service === 'kubernetes' && c.mutating).length).toBe(3)
+      // observe: the object and the Service; each stage: Service, EndpointSlices, the object, one JSON patch.
+      // (plus one discovery call of the client, once per invocation)
+      expect(calls.filter((c) => c.service === 'kubernetes' && c.operation !== 'discovery').length).toBe(2 + 3 * 4)
     })
   }
 
