@@ -18,6 +18,8 @@ import type { z } from 'zod'
 import type { AwsClients } from './clients/aws-types.js'
 import type { KubeApi } from './clients/kube-types.js'
 import type { Clock } from './clock.js'
+import type { Gate } from './gates/schema.js'
+import type { GateOptions } from './gates/watch.js'
 
 /** JSON-compatible state of one item. `null` means the item does not exist. */
 export type ItemState = unknown
@@ -86,7 +88,7 @@ export interface StepContext {
   /**
    * The client of another named cluster of the environment, for a step that spans clusters
    * (built lazily, once per cluster, same mode as `kube`). Keys of items it touches there are the
-   * step's to prefix: `@<name>/<key>`. Throws on a name the environment does not declare.
+   * step's to prefix: `@<name>/<key>`. `default` is the step's own cluster. Throws on a name the environment does not declare.
    */
   cluster(name: string): KubeApi
   /** The clients of another named AWS target (see {@link StepContext.cluster}). */
@@ -136,6 +138,12 @@ export interface ApplyContext extends StepContext {
   approve(question: string): Promise<boolean>
   /** Wait, reported as waited time (`reason` is shown to the user). */
   wait(ms: number, reason: string): Promise<void>
+  /**
+   * Pass `gates` (all of them: signals watched for their `for`, or `watchMs` when longer, then
+   * approvals). Throws GateFailed naming the signal and the value it read; each result is
+   * journaled. Steps call this instead of reading signals themselves.
+   */
+  gate(gates: readonly Gate[], opts: GateOptions): Promise<void>
 }
 
 /** A step as written in a playbook, after templating and validation. */

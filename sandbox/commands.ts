@@ -1,5 +1,5 @@
 /**
- * `playbook sandbox serve | dump | reset`. They return data and strings; the CLI prints them.
+ * `playbook sandbox serve | dump | reset | prom set`. They return data and strings; the CLI prints them.
  * State lives in `<stateDir>/state.json` (see persist.ts); serve saves it when it stops, and
  * while it runs `dump` and `reset` act on it through its control API (see serve-marker.ts).
  */
@@ -11,6 +11,7 @@ import { startSandbox, type RunningSandbox } from './index.js'
 import { loadOrSeed, readEstateFile, saveState, STATE_FILE } from './persist.js'
 import { removeServeMarker, runningServe, SandboxServing, writeServeMarker } from './serve-marker.js'
 import type { SandboxConfig } from './types.js'
+import { setQueryValue } from './prometheus.js'
 
 /** `--estate FILE` or an estate value. */
 export type EstateSource = string | Estate
@@ -93,4 +94,21 @@ export async function resetCommand(opts: { stateDir: string; estate?: EstateSour
   const estate = given ?? referenceEstate()
   await saveState(opts.stateDir, estate)
   return `sandbox state reset to ${typeof opts.estate === 'string' ? opts.estate : opts.estate ? 'the given estate' : 'the reference estate'} (${opts.stateDir}/${STATE_FILE})`
+}
+
+/**
+ * `sandbox prom set`: what `/api/v1/query` answers for `query` (null clears it), on the running
+ * sandbox at `url` (its control API) or else in the saved state the next `--sandbox` run loads.
+ */
+export async function promSetCommand(opts: { stateDir: string; query: string; value: number | null; url?: string }): Promise<string> {
+  const shown = opts.value === null ? 'no value' : String(opts.value)
+  if (opts.url) {
+    const res = await fetch(new URL('/_sandbox/prometheus', opts.url), { method: 'POST', body: JSON.stringify({ query: opts.query, value: opts.value }) })
+    if (!res.ok) throw new Error(`the sandbox at ${opts.url} refused: ${res.status} ${await res.text()}`)
+    return `${opts.query} answers ${shown} on ${opts.url}`
+  }
+  const estate = await loadOrSeed(opts.stateDir)
+  setQueryValue(estate, opts.query, opts.value)
+  await saveState(opts.stateDir, estate)
+  return `${opts.query} answers ${shown} (${opts.stateDir}/${STATE_FILE})`
 }

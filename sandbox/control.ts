@@ -2,8 +2,9 @@
  * The sandbox's own control API under `/_sandbox/` (JSON in, JSON out):
  * `GET clock` → `{now, iso}`; `POST clock/advance {ms}` → `{now, iso}`; `GET dump[?ledger=1]`;
  * `POST reset` (optional estate body; empty: the seed estate) → `{now, iso}`;
- * `GET faults`, `POST faults` (a FaultRule), `DELETE faults`; `GET calls` → CallRecord[].
- * Only `reset` counts as mutating in the calls log: the others change no estate object.
+ * `GET faults`, `POST faults` (a FaultRule), `DELETE faults`; `GET calls` → CallRecord[];
+ * `GET prometheus` → `{values}`; `POST prometheus {query, value}` sets what `/api/v1/query` answers
+ * for that query (`value: null` clears it). Only `reset` and `prometheus` count as mutating in the calls log: the others change no estate object.
  */
 import type { Estate } from './estate.js'
 import { parseFaultRule, InvalidFaultRule, type FaultBook } from './faults.js'
@@ -18,6 +19,9 @@ export interface ControlTarget {
   calls(): CallRecord[]
   dump(opts: { ledger?: boolean }): unknown
   reset(estate?: Estate): void
+  /** The values `/api/v1/query` answers, by query. */
+  queryValues(): Record<string, number>
+  setQueryValue(query: string, value: number | null): void
 }
 
 type Route = { method: string; path: string; op: Operation; run(t: ControlTarget, req: SandboxRequest): unknown }
@@ -64,6 +68,22 @@ const routes: Route[] = [
     },
   },
   { method: 'DELETE', path: 'faults', op: { name: 'ClearFaults', mutating: false }, run: (t) => (t.faults.clear(), { faults: [] }) },
+  { method: 'GET', path: 'prometheus', op: { name: 'GetQueryValues', mutating: false }, run: (t) => ({ values: t.queryValues() }) },
+  {
+    method: 'POST',
+    path: 'prometheus',
+    op: { name: 'SetQueryValue', mutating: true },
+    run(t, req) {
+      const body = json(req)
+      const query = body?.query
+      const value = body?.value === null ? null : Number(body?.value)
+      if (typeof query !== 'string' || query.trim() === '' || (value !== null && Number.isNaN(value) && body?.value !== 'NaN')) {
+        throw new BadControlRequest('prometheus needs {"query": "<PromQL text>", "value": <number or null>}')
+      }
+      t.setQueryValue(query, value)
+      return { values: t.queryValues() }
+    },
+  },
   { method: 'GET', path: 'calls', op: { name: 'GetCalls', mutating: false }, run: (t) => t.calls() },
 ]
 

@@ -35,6 +35,9 @@ export function dumpEstate(estate: Estate, opts: { ledger?: boolean } = {}): unk
     events,
     scheduler,
     kubernetes: dumpKube(estate.kubernetes, opts),
+    cloudwatch: {
+      alarms: (estate.cloudwatch?.alarms ?? []).map((a) => ({ AlarmName: a.AlarmName, StateValue: a.StateValue })).sort(byKey((a) => a.AlarmName)),
+    },
     // Further regions and clusters appear only in estates that have them.
     ...(estate.regions ? { regions: Object.fromEntries(Object.entries(estate.regions).map(([r, v]) => [r, dumpRegion(v)])) } : {}),
     ...(estate.cluster !== undefined ? { cluster: estate.cluster } : {}),

@@ -98,6 +98,31 @@ export type Schedule = {
   LastModificationDate: string
 }
 
+/** A CloudWatch metric alarm, as DescribeAlarms returns it (timestamps as ISO strings). */
+export type Alarm = {
+  AlarmName: string
+  AlarmArn: string
+  AlarmDescription?: string
+  StateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+  StateReason: string
+  StateReasonData?: string
+  StateUpdatedTimestamp: string
+  StateTransitionedTimestamp?: string
+  AlarmConfigurationUpdatedTimestamp?: string
+  ActionsEnabled?: boolean
+  MetricName?: string
+  Namespace?: string
+  Statistic?: string
+  Dimensions?: Array<{ Name: string; Value: string }>
+  Period?: number
+  EvaluationPeriods?: number
+  DatapointsToAlarm?: number
+  Threshold?: number
+  ComparisonOperator?: string
+  TreatMissingData?: string
+  [k: string]: unknown
+}
+
 /** A Kubernetes object as stored (server-managed metadata included; dump strips it). */
 export type StoredObject = {
   apiVersion: string
@@ -152,6 +177,13 @@ export type Estate = {
   events: { rules: EventRule[] }
   scheduler: { groups: string[]; schedules: Schedule[] }
   kubernetes: KubeStore
+  /** CloudWatch alarms of the account (absent in estates saved before alarms existed: none). */
+  cloudwatch?: { alarms: Alarm[] }
+  /**
+   * Answers of the Prometheus-compatible `/api/v1/query`: instant query text (as sent, trimmed)
+   * to its current value. Set through the control API; an unknown query gives an empty vector.
+   */
+  prometheus?: { values: Record<string, number> }
   ledger: LedgerEntry[]
   /** S3 buckets (the team state bucket). Absent in estates saved before the sandbox spoke S3. */
   s3?: { buckets: S3Bucket[] }

@@ -11,6 +11,7 @@ import { CallLog } from './calls.js'
 import { virtualRunnerClock } from './clock.js'
 import { Core } from './core.js'
 import { dumpEstate } from './dump.js'
+import { queryValues, setQueryValue } from './prometheus.js'
 import type { Estate } from './estate.js'
 import { FaultBook, type FaultRule } from './faults.js'
 import { writeKubeconfig } from './kubeconfig.js'
@@ -80,7 +81,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     handlers: opts.handlers ?? registeredHandlers,
     faults,
     calls: log,
-    control: { time: core.time, faults, calls: () => log.all(), dump, reset },
+    control: {
+      time: core.time, faults, calls: () => log.all(), dump, reset,
+      queryValues: () => ({ ...queryValues(core.estate) }),
+      setQueryValue: (query, value) => setQueryValue(core.estate, query, value),
+    },
     port: opts.port,
     timeoutFaultMs: opts.timeoutFaultMs,
   })

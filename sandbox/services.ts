@@ -13,6 +13,8 @@ import { eventsHandler } from './events/handler.js'
 import { schedulerHandler } from './scheduler/handler.js'
 import { kubernetesControllers, kubernetesHandler } from './kubernetes/index.js'
 import { s3Handler } from './s3/handler.js'
+import { cloudwatchHandler } from './cloudwatch/handler.js'
+import { prometheusHandler } from './prometheus.js'
 
 export const handlers: ServiceHandler[] = [
   // First: told apart by its SigV4 scope or Host, whatever the path (a bucket may be called `api`).
@@ -21,6 +23,9 @@ export const handlers: ServiceHandler[] = [
   ecsHandler,
   eventsHandler,
   schedulerHandler,
+  cloudwatchHandler,
+  // before Kubernetes, whose handler claims every path under /api
+  prometheusHandler,
   kubernetesHandler,
   // route53Handler, ecsHandler, eventsHandler, schedulerHandler, kubernetesHandler
 ]

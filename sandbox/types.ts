@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Estate } from './estate.js'
 
-export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes' | 's3'
+export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes' | 's3' | 'cloudwatch' | 'prometheus'
 
 export type SandboxRequest = {
   method: string

@@ -10,6 +10,7 @@ import { ecsService } from './ecs-service.js'
 import { k8sApply } from './k8s-apply.js'
 import { k8sCronjobs } from './k8s-cronjobs.js'
 import { k8sPatch } from './k8s-patch.js'
+import { meshShift } from './mesh-shift.js'
 
 export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType>(
   [
@@ -21,5 +22,6 @@ export const stepTypes: ReadonlyMap<string, StepType> = new Map<string, StepType
     k8sApply,
     k8sCronjobs,
     k8sPatch,
+    meshShift,
   ].map((s: StepType) => [s.type, s]),
 )

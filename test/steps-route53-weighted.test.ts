@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { route53Records } from '../steps/route53-records.js'
-import { WeightedGateFailed } from '../steps/route53/weighted.js'
+import { GateFailed as WeightedGateFailed } from '../runner/gates/watch.js'
 import { awsSandbox, mutating, type AwsSandbox } from './helpers/aws-sandbox.js'
 import { harness, planStep, restoreStep, runStep } from './helpers/step-harness.js'
 

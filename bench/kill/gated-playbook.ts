@@ -1,5 +1,5 @@
 /**
- * The playbook the harness kills: the given one with the gate of every weighted `route53.records`
+ * The playbook the harness kills: the given one with the gate(s) of every weighted `route53.records`
  * step replaced by an HTTP gate (one check) on the harness's gate server, so that a kill can land
  * during a gate and the server sees, at each check, which stage the records are at. The copy lives
  * in a tree of links that mirrors the playbook's directory and its parent, so relative paths
@@ -22,7 +22,8 @@ export async function gatedPlaybook(original: string, work: string): Promise<Gat
   const steps = (doc.toJS() as { steps?: Array<{ id: string; type: string; with?: Record<string, any> }> }).steps ?? []
   for (const [i, s] of steps.entries()) {
     const w = s.with?.weighted
-    if (s.type !== 'route53.records' || !w?.gate) continue
+    if (s.type !== 'route53.records' || !(w?.gate || w?.gates)) continue
+    if (w.gates) doc.deleteIn(['steps', i, 'with', 'weighted', 'gates'])
     doc.setIn(['steps', i, 'with', 'weighted', 'gate'], doc.createNode({ http: { url: `\${{ vars.${GATE_VAR} }}`, expectStatus: 200, times: 1, intervalSeconds: 0 } }))
     weighted.push({ step: s.id, record: String(s.with!.records[0].name), from: w.from, to: w.to, stages: w.stages ?? [10, 50, 100] })
   }

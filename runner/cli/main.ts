@@ -138,6 +138,15 @@ export async function main(argv: string[], rawIo: Io, deps: CliDeps = {}): Promi
     .command('reset')
     .option('--estate <file>', 'estate to reset to (default: the reference estate)')
     .action(act(async (o: object, cmd: Command) => (await import('./sandbox-command.js')).sandboxReset(io, globals(cmd), o)))
+  sandbox
+    .command('prom')
+    .description('set what the sandbox\'s Prometheus /api/v1/query answers for a query')
+    .argument('<action>', 'set')
+    .argument('<query>', 'the PromQL text, exactly as the gate sends it')
+    .argument('<value>', 'a number, or "none" to clear it')
+    .option('--url <url>', 'a running sandbox (default: $PLAYBOOK_SANDBOX_URL, else the saved state)')
+    .action(act(async (action: string, query: string, value: string, o: { url?: string }, cmd: Command) =>
+      (await import('./sandbox-command.js')).sandboxProm(io, globals(cmd), action, query, value, o)))
 
   try {
     await program.parseAsync(argv, { from: 'user' })

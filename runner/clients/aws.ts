@@ -47,6 +47,7 @@ const endpointSuffix: Record<AwsServiceKey, string> = {
   ecs: 'ECS',
   eventbridge: 'EVENTBRIDGE',
   scheduler: 'SCHEDULER',
+  cloudwatch: 'CLOUDWATCH',
 }
 
 const serviceLabel: Record<AwsServiceKey, string> = {
@@ -54,6 +55,7 @@ const serviceLabel: Record<AwsServiceKey, string> = {
   ecs: 'ECS',
   eventbridge: 'EventBridge',
   scheduler: 'EventBridge Scheduler',
+  cloudwatch: 'CloudWatch',
 }
 
 /** Each service's SDK package, imported the first time its client is needed. */
@@ -62,6 +64,7 @@ const sdk: Record<AwsServiceKey, () => Promise<new (config: Record<string, unkno
   ecs: () => import('./sdk/ecs.js').then((m) => m.Client as never),
   eventbridge: () => import('./sdk/eventbridge.js').then((m) => m.Client as never),
   scheduler: () => import('./sdk/scheduler.js').then((m) => m.Client as never),
+  cloudwatch: () => import('./sdk/cloudwatch.js').then((m) => m.Client as never),
 }
 
 const newCount = (): CallCount => ({ commands: 0, attempts: 0, mutating: 0, byOperation: {} })
@@ -77,12 +80,19 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
   const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
   const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
   const credentials = opts.role ? await assumedRole(opts.role, opts) : undefined
-  const [route53, ecs, eventbridge, scheduler] = await Promise.all(keys.map((k) => createClient(k, opts, counts[k], credentials)))
-  const clients = { route53, ecs, eventbridge, scheduler } as AwsClients
+  const [route53, ecs, eventbridge, scheduler] = await Promise.all((['route53', 'ecs', 'eventbridge', 'scheduler'] as const).map((k) => createClient(k, opts, counts[k], credentials)))
+  // CloudWatch only serves gates: its package is loaded the first time a gate reads alarms.
+  const cloudwatch = lazyClient('cloudwatch', opts, counts.cloudwatch, async () => credentials)
+  const clients = { route53, ecs, eventbridge, scheduler, cloudwatch } as AwsClients
   return {
     ...clients,
     counts: () => structuredClone(counts),
   }
+}
+
+/** Load the CloudWatch SDK package ahead of its first call (the clients load it on their own too). */
+export async function loadCloudWatch(): Promise<void> {
+  await sdk.cloudwatch()
 }
 
 /**
@@ -125,21 +135,7 @@ export function createLazyAwsClients(opts: AwsClientOptions = {}): CountedAwsCli
   // One assumed-role provider for every service, made on the first call that needs it.
   let role: Promise<() => Promise<TemporaryCredentials>> | undefined
   const credentials = async () => (opts.role ? await (role ??= assumedRole(opts.role, opts)) : undefined)
-  const lazy = (key: AwsServiceKey) => {
-    let client: Promise<Record<string, (...a: unknown[]) => unknown>> | undefined
-    return new Proxy({}, {
-      get(_, name) {
-        if (typeof name !== 'string' || name === 'then') return undefined
-        return async (...args: unknown[]) => {
-          client ??= credentials().then((c) => createClient(key, opts, counts[key], c)) as Promise<never>
-          const c = await client
-          if (typeof c[name] !== 'function') throw new TypeError(`${serviceLabel[key]} client has no method ${name}`)
-          return c[name]!(...args)
-        }
-      },
-    })
-  }
-  const clients = Object.fromEntries(keys.map((k) => [k, lazy(k)])) as unknown as AwsClients
+  const clients = Object.fromEntries(keys.map((k) => [k, lazyClient(k, opts, counts[k], credentials)])) as unknown as AwsClients
   return { ...clients, counts: () => structuredClone(counts) }
 }
 
@@ -189,4 +185,20 @@ function instrument(client: { middlewareStack: MiddlewareStackLike }, key: AwsSe
     },
     { step: 'deserialize', name: 'switchoverCountAttempts', priority: 'low' },
   )
+}
+
+/** A client built (and its SDK package imported) on its first call; methods only, each returns a promise. */
+function lazyClient(key: AwsServiceKey, opts: AwsClientOptions, count: CallCount, credentials: () => Promise<(() => Promise<TemporaryCredentials>) | undefined>): unknown {
+  let client: Promise<Record<string, (...a: unknown[]) => unknown>> | undefined
+  return new Proxy({}, {
+    get(_, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined
+      return async (...args: unknown[]) => {
+        client ??= credentials().then((c) => createClient(key, opts, count, c)) as Promise<never>
+        const c = await client
+        if (typeof c[name] !== 'function') throw new TypeError(`${serviceLabel[key]} client has no method ${name}`)
+        return c[name]!(...args)
+      }
+    },
+  })
 }

@@ -9,6 +9,7 @@ import type { AwsClients } from '../clients/aws-types.js'
 import type { KubeApi } from '../clients/kube-types.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
 import type { ClientFactories } from './types.js'
+import { loadCloudWatch } from '../clients/aws.js'
 
 export class ClientUnavailable extends Error {
   constructor(what: string) {
@@ -53,6 +54,8 @@ export class ClientPool {
         ecs: methodsOf(() => load().then((c) => c.ecs)),
         eventbridge: methodsOf(() => load().then((c) => c.eventbridge)),
         scheduler: methodsOf(() => load().then((c) => c.scheduler)),
+        // Only gates read CloudWatch: its SDK package loads on the first alarm read.
+        cloudwatch: methodsOf(() => load().then(async (c) => (await loadCloudWatch(), c.cloudwatch))),
       } as unknown as AwsClients
       this.awsV.set(id, v)
     }

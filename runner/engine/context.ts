@@ -10,6 +10,10 @@ import type { TestWorlds } from '../clients/test-worlds.js'
 import type { Recorder } from './recorder.js'
 import type { ClientPool } from './clients.js'
 import type { StepTarget } from './targets.js'
+import { passGates } from '../gates/watch.js'
+
+/** The name of the step's own cluster in `ctx.cluster(name)` (mesh.shift's default). */
+export const DEFAULT_CLUSTER = 'default'
 
 export type ContextBase = {
   /** The run whose items the steps write (see StepContext.runId). */
@@ -21,6 +25,8 @@ export type ContextBase = {
   emit: Emit
   /** Asks a person (already honours --yes). */
   approve: (step: string, question: string) => Promise<boolean>
+  /** HTTP for gates (default: the global fetch); tests hand in their own. */
+  fetch?: typeof fetch
 }
 
 /** The extension the test-only step type reads; other steps ignore it. */
@@ -38,7 +44,7 @@ export function stepContext(base: ContextBase, stepId: string, signal: AbortSign
     get kube() {
       return pool.kubeOf(target.cluster)
     },
-    cluster: (name: string) => pool.kubeOf(name),
+    cluster: (name: string) => (name === DEFAULT_CLUSTER ? pool.kubeOf(target.cluster) : pool.kubeOf(name)),
     awsTarget: (name: string) => pool.awsOf(name),
     get testWorlds() {
       return pool.testWorlds
@@ -67,7 +73,7 @@ export function applyContext(
   target: StepTarget = {},
 ): ApplyContext & { readonly testWorlds: TestWorlds } {
   const sc = stepContext(base, stepId, signal, target)
-  const own = {
+  const own: Omit<ApplyContext, keyof StepContext> = {
     applied: onApplied,
     async intermediate(states: Array<{ key: string; state: unknown }>) {
       await rec.writeMany(states.map((s) => ({ t: 'stage', step: stepId, key: s.key, state: s.state })))
@@ -81,6 +87,21 @@ export function applyContext(
       await rec.write({ t: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
       base.emit({ kind: 'wait', step: stepId, ms, reason, virtual: base.clock.virtual })
       await base.clock.sleep(ms, signal)
+    },
+    gate(gates: Parameters<ApplyContext['gate']>[0], opts: Parameters<ApplyContext['gate']>[1]): Promise<void> {
+      const pool = base.pool
+      return passGates({
+        stepId,
+        get aws() {
+          return pool.awsOf(target.aws)
+        },
+        fetch: (...args) => (base.fetch ?? fetch)(...args),
+        signal,
+        wait: own.wait,
+        approve: own.approve,
+        log: sc.log,
+        fact: own.fact,
+      }, gates, opts)
     },
   }
   // Copy the getters themselves, so clients stay lazy.

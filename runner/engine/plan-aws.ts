@@ -37,5 +37,8 @@ export function memoizedReads(clients: AwsClients): AwsClients {
     ecs: wrap('ecs', clients.ecs) as AwsClients['ecs'],
     eventbridge: wrap('eventbridge', clients.eventbridge) as AwsClients['eventbridge'],
     scheduler: wrap('scheduler', clients.scheduler) as AwsClients['scheduler'],
+    get cloudwatch() {
+      return wrap('cloudwatch', clients.cloudwatch) as AwsClients['cloudwatch']
+    },
   }
 }

@@ -23,7 +23,8 @@ export function getObject(sb: SandboxCore, t: ResourceType, namespace: string | 
     if (t.namespaced && !namespaceExists(sb, namespace ?? '')) throw namespaceNotFound(namespace ?? '')
     throw notFound(t, name)
   }
-  return json(200, obj)
+  // A custom resource is answered at the version asked for (conversion strategy None).
+  return json(200, obj.apiVersion === groupVersion(t) ? obj : { ...obj, apiVersion: groupVersion(t) })
 }
 
 export function listCollection(sb: SandboxCore, t: ResourceType, namespace: string | undefined, query: URLSearchParams): SandboxResponse {

@@ -14,6 +14,11 @@ export type ResourceType = {
   statusSubresource?: boolean
   /** Read-only, derived from other objects (endpoints). */
   derived?: boolean
+  /**
+   * A custom resource: no strategic merge patch. One object is served at every version of its
+   * group and kind (conversion strategy None: only apiVersion changes between versions).
+   */
+  crd?: boolean
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
@@ -31,7 +36,12 @@ export const resourceTypes: ResourceType[] = [
   { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, statusSubresource: true },
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, derived: true },
-  { group: 'split.smi-spec.io', version: 'v1alpha2', resource: 'trafficsplits', kind: 'TrafficSplit', namespaced: true, shortNames: ['ts'] },
+  // SMI TrafficSplit: v1alpha1 (weights as quantities) to v1alpha4 (matches on HTTPRouteGroups); v1alpha2 preferred.
+  ...['v1alpha2', 'v1alpha1', 'v1alpha3', 'v1alpha4'].map((version): ResourceType => (
+    { group: 'split.smi-spec.io', version, resource: 'trafficsplits', kind: 'TrafficSplit', namespaced: true, shortNames: ['ts'], crd: true })),
+  // Gateway API HTTPRoute (standard channel): v1, and v1beta1 still served.
+  ...['v1', 'v1beta1'].map((version): ResourceType => (
+    { group: 'gateway.networking.k8s.io', version, resource: 'httproutes', kind: 'HTTPRoute', namespaced: true, statusSubresource: true, crd: true })),
 ]
 
 export function verbsOf(t: ResourceType): string[] {

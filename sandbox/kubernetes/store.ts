@@ -7,7 +7,11 @@ import type { SandboxCore } from '../types.js'
 import type { ResourceType } from './resources.js'
 import { groupVersion } from './resources.js'
 
-const sameType = (t: ResourceType) => (o: StoredObject) => o.kind === t.kind && o.apiVersion === groupVersion(t)
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '')
+
+/** Same kind and group: a custom resource's object is one object at each version it is served in. */
+const sameType = (t: ResourceType) => (o: StoredObject) =>
+  o.kind === t.kind && (t.crd ? groupOf(o.apiVersion) === t.group : o.apiVersion === groupVersion(t))
 
 export function findObject(sb: SandboxCore, t: ResourceType, namespace: string | undefined, name: string): StoredObject | undefined {
   const is = sameType(t)

@@ -87,6 +87,7 @@ export function create(r: WriteRequest): SandboxResponse {
 
 /** Stores `next` as the new state of `prev` (stamped, status settled); unchanged objects stay as they are. */
 function commit(r: WriteRequest, prev: StoredObject, next: StoredObject, recordManager: boolean): StoredObject {
+  next.apiVersion = groupVersion(r.t)
   next.metadata.name = prev.metadata.name
   if (r.t.namespaced) next.metadata.namespace = prev.metadata.namespace
   const rv = next.metadata.resourceVersion
@@ -127,7 +128,7 @@ function patchedObject(r: WriteRequest, prev: StoredObject): StoredObject {
   }
   if (type === 'application/json-patch+json') return jsonPatch(prev, r.body) as StoredObject
   if (type === 'application/strategic-merge-patch+json') {
-    if (r.t.group === 'split.smi-spec.io') throw unsupportedMediaType(type)
+    if (r.t.crd) throw unsupportedMediaType(type)
     if (!isObject(r.body)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}')
     return strategicMergePatch(prev, r.body) as StoredObject
   }

@@ -1,5 +1,7 @@
 /** Params of `route53.records`. */
 import { z } from 'zod'
+import { gateSchema, gatesSchema } from '../../runner/gates/schema.js'
+import { durationSchema } from '../../runner/playbook/schema.js'
 
 const recordType = z.string().regex(/^[A-Z0-9]+$/, 'type is an upper-case record type, e.g. CNAME or A')
 
@@ -25,17 +27,6 @@ export const recordSpec = z
   .refine((r) => (r.values ? 1 : 0) + (r.alias ? 1 : 0) === 1, 'give either values or alias for each record')
   .refine((r) => !(r.alias && r.ttl !== undefined), 'alias records have no TTL of their own: drop ttl')
 
-const httpGate = z
-  .object({
-    url: z.url('gate.http.url must be a URL'),
-    /** Request headers; credentials come from the environment: `Authorization: "Bearer ${{ secrets.GATE_TOKEN }}"`. */
-    headers: z.record(z.string(), z.string()).optional(),
-    expectStatus: z.number().int().min(100).max(599).default(200),
-    times: z.number().int().min(1, 'gate.http.times must be at least 1').default(3),
-    intervalSeconds: z.number().min(0).default(10),
-  })
-  .strict()
-
 export const weightedSpec = z
   .object({
     from: z.string({ error: 'the SetIdentifier of the current record set' }).min(1),
@@ -45,10 +36,15 @@ export const weightedSpec = z
       .min(1)
       .default([10, 50, 100])
       .refine((s) => s.every((x, i) => i === 0 || x > s[i - 1]) && s[s.length - 1] === 100, 'stages must rise and end at 100'),
-    gate: z.union([z.object({ http: httpGate }).strict(), z.object({ approval: z.string().min(1) }).strict()]).optional(),
+    /** One gate (the older form); `gates` lists several that must all pass. */
+    gate: gateSchema.optional(),
+    gates: gatesSchema.optional(),
+    bake: durationSchema.optional().describe('after the last stage, keep watching the gates this long; a failure rolls back'),
   })
   .strict()
   .refine((w) => w.from !== w.to, 'weighted.from and weighted.to must differ')
+  .refine((w) => !(w.gate && w.gates), 'give gate or gates, not both')
+  .refine((w) => !w.bake || [...(w.gates ?? []), ...(w.gate ? [w.gate] : [])].some((g) => !('approval' in g)), 'bake watches the signal gates (http, alarms, prometheus): add one')
 
 export const route53RecordsParams = z
   .object({

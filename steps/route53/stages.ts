@@ -12,7 +12,7 @@ import { specKeys } from './desired.js'
 import { parseKey, type RecordState } from './names.js'
 import type { Route53RecordsParams } from './records-params.js'
 import { readBack, writeAndVerify, type Target } from './verify.js'
-import { checkGate, stageWeights, type Gate } from './weighted.js'
+import { stageGate, stageWeights, type StageGate } from './weighted.js'
 
 type Pair = { from?: Change; to?: Change }
 
@@ -48,7 +48,7 @@ export async function applyStages(ctx: ApplyContext, stepType: string, p: Route5
   for (const [i, stage] of w.stages.entries()) {
     const { targets } = plans[i]
     if (i < held || targets.length === 0) continue
-    const gate = i < last ? w.gate : undefined
+    const gate = stageGate(w, stage, i === last)
     if (i === held) {
       await finishStage(ctx, stepType, zoneId, stage, targets, gate, `weighted shift ${w.from} -> ${w.to}: finishing stage ${stage}% of an interrupted run`)
       continue
@@ -70,7 +70,8 @@ export async function settleStages(ctx: ApplyContext, stepType: string, p: Route
     const zoneId = parseKey(c.key).zoneId
     byZone.set(zoneId, [...(byZone.get(zoneId) ?? []), { key: c.key, before: c.before, after: c.after as RecordState | null }])
   }
-  for (const [zoneId, targets] of byZone) await finishStage(ctx, stepType, zoneId, stage, targets, undefined, `weighted shift: finishing the ${stage}% stage of an interrupted run`)
+  const gate = stageGate(p.weighted!, stage, true)
+  for (const [zoneId, targets] of byZone) await finishStage(ctx, stepType, zoneId, stage, targets, gate, `weighted shift: finishing the ${stage}% stage of an interrupted run`)
 }
 
 /** Declare the stage (journaled before the batch), send it, INSYNC, read back; each milestone marked. */
@@ -82,9 +83,9 @@ async function sendStage(ctx: ApplyContext, stepType: string, zoneId: string, st
   await markStage(ctx, stage, 'verified')
 }
 
-async function passGate(ctx: ApplyContext, stepType: string, gate: Gate | undefined, stage: number): Promise<void> {
+async function passGate(ctx: ApplyContext, _stepType: string, gate: StageGate | undefined, stage: number): Promise<void> {
   if (!gate) return
-  await checkGate(ctx, stepType, gate, stage)
+  await ctx.gate(gate.gates, gate.opts)
   await markStage(ctx, stage, 'passed')
 }
 
@@ -93,7 +94,7 @@ async function passGate(ctx: ApplyContext, stepType: string, gate: Gate | undefi
  * read back (with no change id journaled, send the same stage again: Route 53 applies a zone's
  * changes in order, so its INSYNC covers the earlier one), then pass the gate.
  */
-async function finishStage(ctx: ApplyContext, stepType: string, zoneId: string, stage: number, targets: Target[], gate: Gate | undefined, message: string): Promise<void> {
+async function finishStage(ctx: ApplyContext, stepType: string, zoneId: string, stage: number, targets: Target[], gate: StageGate | undefined, message: string): Promise<void> {
   const progress = stageProgress(ctx, stage)
   if (progress.passed || (progress.verified && !gate)) return
   ctx.log(message)

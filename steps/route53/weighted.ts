@@ -1,14 +1,11 @@
 /**
  * Weighted shifts: the weights of the old (`from`) and new (`to`) record set at each stage, and
- * the gate checked between stages (an HTTP check or an approval).
+ * which gates hold between stages and during the bake after the last one (the engine passes them,
+ * see runner/gates/).
  */
-import type { ApplyContext } from '../../runner/contract.js'
-import { StepError, messageOf } from '../step-error.js'
-
-export type HttpGate = { url: string; headers?: Record<string, string>; expectStatus: number; times: number; intervalSeconds: number }
-export type Gate = { http: HttpGate } | { approval: string }
-
-export class WeightedGateFailed extends StepError {}
+import type { Gate } from '../../runner/gates/schema.js'
+import type { GateOptions } from '../../runner/gates/watch.js'
+import { parseDuration } from '../../runner/playbook/duration.js'
 
 /** Weight of the `to` set at a stage (percent of the pair's total), the rest stays on `from`. */
 export function stageWeights(total: number, percent: number): { to: number; from: number } {
@@ -16,31 +13,13 @@ export function stageWeights(total: number, percent: number): { to: number; from
   return { to, from: total - to }
 }
 
-/**
- * Passes when the URL answered `expectStatus` `times` times in a row, `intervalSeconds` apart.
- * Any other answer (or no answer) fails it at once: a weighted shift rolls back on the first sign
- * of trouble rather than keep traffic on a failing target.
- */
-export async function checkGate(ctx: ApplyContext, stepType: string, gate: Gate, stage: number): Promise<void> {
-  if ('approval' in gate) {
-    if (await ctx.approve(`${gate.approval} (${stage}% of traffic is on the new target)`)) return
-    throw new WeightedGateFailed(stepType, 'apply', `approval refused after the ${stage}% stage`, 'The step is rolled back to its original weights; run again when ready')
-  }
-  const { url, expectStatus, times, intervalSeconds, headers } = gate.http
-  for (let i = 1; i <= times; i++) {
-    let status: number | string
-    try {
-      const res = await fetch(url, { redirect: 'manual', signal: ctx.signal, ...(headers ? { headers } : {}) })
-      await res.body?.cancel()
-      status = res.status
-    } catch (e) {
-      status = `no answer (${messageOf(e)})`
-    }
-    if (status !== expectStatus) {
-      throw new WeightedGateFailed(stepType, 'apply', `gate after the ${stage}% stage failed: ${url} answered ${status} on check ${i}/${times}, expected ${expectStatus}`,
-        'The step is rolled back to its original weights; fix the new target and run again')
-    }
-    ctx.log(`gate ${url}: ${status} (${i}/${times})`)
-    if (i < times) await ctx.wait(intervalSeconds * 1000, `gate ${url} (${i}/${times} ok)`)
-  }
+/** Gates to pass after a stage: every one between stages; after the last, the signals for `bake`. */
+export type StageGate = { gates: Gate[]; opts: GateOptions }
+
+export function stageGate(w: { gate?: Gate; gates?: Gate[]; bake?: string }, stage: number, last: boolean): StageGate | undefined {
+  const gates = w.gates ?? (w.gate ? [w.gate] : [])
+  if (!last) return gates.length > 0 ? { gates, opts: { stage: `after the ${stage}% stage`, status: `${stage}% of traffic is on the new target` } } : undefined
+  if (!w.bake) return undefined
+  const signals = gates.filter((g) => !('approval' in g))
+  return { gates: signals, opts: { stage: `during the ${w.bake} bake`, watchMs: parseDuration(w.bake)! } }
 }

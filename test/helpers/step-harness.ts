@@ -6,6 +6,7 @@
 import { canonicalJson, sameState } from '../../runner/canonical.js'
 import type { AwsClients } from '../../runner/clients/aws-types.js'
 import type { KubeApi } from '../../runner/clients/kube-types.js'
+import { passGates } from '../../runner/gates/watch.js'
 import type { Clock } from '../../runner/clock.js'
 import type { ApplyContext, Change, Fact, ItemState, Note, Observed, RunOptions, StepFiles, StepType } from '../../runner/contract.js'
 
@@ -19,6 +20,10 @@ export type HarnessOptions = {
   options?: Partial<RunOptions>
   /** Answer to approvals (default: `options.yes`). */
   approve?: (question: string) => boolean | Promise<boolean>
+  /** Clusters other than the default one, by name (`ctx.cluster(name)`). */
+  clusters?: Record<string, KubeApi>
+  /** HTTP for gates (default: the global fetch). */
+  fetch?: typeof fetch
   files?: StepFiles
 }
 
@@ -62,6 +67,14 @@ export function harness(o: HarnessOptions): Harness {
       h.waits.push({ ms, reason })
       await o.clock.sleep(ms)
     },
+    cluster: (name) => {
+      if (name === 'default') return h.ctx.kube
+      const other = o.clusters?.[name]
+      if (!other) throw new Error(`harness: no cluster ${name}`)
+      return other
+    },
+    // The engine's own gate runner, over the harness's waits, approvals and facts.
+    gate: (gates, opts) => passGates({ ...h.ctx, aws: h.ctx.aws, fetch: o.fetch ?? fetch, wait: h.ctx.wait, approve: h.ctx.approve, log: h.ctx.log, fact: h.ctx.fact }, gates, opts),
   }
   return h
 }
