@@ -7,8 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../runner/cli/main.js'
-import type { Io } from '../runner/cli/io.js'
+import { mainCli } from './helpers/main-cli.js'
 
 const root = resolve(import.meta.dirname, '..')
 const dirs: string[] = []
@@ -20,11 +19,7 @@ describe('playbook run preflight (CLI)', () => {
   it('a typo in resume-cronjobs names: exit 2, estate unchanged, no run journaled', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cli-preflight-'))
     dirs.push(dir)
-    const cli = async (...args: string[]) => {
-      let out = ''
-      const io: Io = { stdout: (t) => void (out += t), stderr: () => {}, stdinIsTTY: false, stdoutIsTTY: false, env: {}, ask: async () => false }
-      return { code: await main(['--state-dir', dir, ...args], io), out }
-    }
+    const cli = mainCli(dir)
     const text = (await readFile(join(root, 'playbooks/switchover.yaml'), 'utf8'))
       .replace('selector: switchover.dev/scheduled=true', 'names: [orders-hourly-reprot]')
       .replaceAll('../fixtures/', `${join(root, 'fixtures')}/`)

@@ -7,8 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../runner/cli/main.js'
-import type { Io } from '../runner/cli/io.js'
+import { mainCli } from './helpers/main-cli.js'
 
 const root = resolve(import.meta.dirname, '..')
 const dirs: string[] = []
@@ -20,13 +19,7 @@ describe('playbook CLI with --sandbox', () => {
   it('plan, run and rollback the reference playbook; the estate ends as it began', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'engine-cli-sandbox-'))
     dirs.push(dir)
-    const cli = async (...args: string[]) => {
-      let out = ''
-      let err = ''
-      const io: Io = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stdinIsTTY: false, stdoutIsTTY: false, env: {}, ask: async () => false }
-      const code = await main(['--state-dir', dir, ...args], io)
-      return { code, out, err }
-    }
+    const cli = mainCli(dir)
     const pb = join(root, 'playbooks/switchover.yaml')
     const before = await cli('sandbox', 'dump')
     expect(before.code).toBe(0)

@@ -7,8 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../runner/cli/main.js'
-import type { Io } from '../runner/cli/io.js'
+import { mainCli } from './helpers/main-cli.js'
 
 const root = resolve(import.meta.dirname, '..')
 const dirs: string[] = []
@@ -22,13 +21,7 @@ describe('run report through the CLI on the sandbox', () => {
   it('run id, history, events and show follow the sandbox clock', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'report-cli-'))
     dirs.push(dir)
-    const cli = async (...args: string[]) => {
-      let out = ''
-      let err = ''
-      const io: Io = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stdinIsTTY: false, stdoutIsTTY: false, env: {}, ask: async () => false }
-      const code = await main(['--state-dir', dir, ...args], io)
-      return { code, out, err }
-    }
+    const cli = mainCli(dir)
     const wallBefore = Date.now()
     const ran = await cli('--output', 'json', 'run', join(root, 'playbooks/switchover.yaml'), '--env', 'test', '--sandbox', '--yes')
     expect(ran.code).toBe(0)
