@@ -139,8 +139,9 @@ export async function planReference(w: World, env: string | null = 'prod', file 
 }
 
 /** `targets`: of the playbook whose run is rolled back (the journal's `where` holds the same). */
-export async function rollbackLast(w: World, target = 'last', force = false, targets?: Playbook['targets']) {
-  const d = deps(w, REFERENCE, {}, targets)
+/** `file`: the playbook the run was made from (its manifests are read relative to it). */
+export async function rollbackLast(w: World, target = 'last', force = false, targets?: Playbook['targets'], file = REFERENCE) {
+  const d = deps(w, file, {}, targets)
   return rollback(target, { journal: d.journal, clock: d.clock, registry: d.registry, clients: d.clients, emit: d.emit }, { force })
 }
 
