@@ -9,7 +9,7 @@ export type ValidateFigure = {
   minMs: number
   maxMs: number
   exit: number | null
-  /** Median of a bare `node -e 0`, measured in the same session (the goal: validate within 3x). */
+  /** Median of a bare `node -e 0`, measured in the same benchmark run (the goal: validate within 3x). */
   bareNodeMs?: number
   /** `plan` of the same playbook on the reference sandbox (the goal: within 2x of validate + round-trips). */
   plan?: { runs: number; medianMs: number; roundTripMs: number; calls: number; exit: number | string }
