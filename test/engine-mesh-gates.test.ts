@@ -12,6 +12,7 @@ import type { EngineEvent } from '../runner/events.js'
 import type { Playbook } from '../runner/engine/types.js'
 import type { FileJournal } from '../runner/journal/file.js'
 import { dyingJournal } from './helpers/dying-journal.js'
+import { websiteBackends } from './helpers/mesh-backends.js'
 import { entriesOf, openWorld, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
@@ -98,37 +99,7 @@ describe('alarm gates on the reference shift', () => {
   })
 })
 
-const manifests = (eksReady: boolean) => `
-apiVersion: v1
-kind: Service
-metadata: { name: website-ecs }
-spec: { selector: { app: website-ecs }, ports: [{ name: http, port: 80 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: website-ecs }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: website-ecs } }
-  template:
-    metadata: { labels: { app: website-ecs } }
-    spec: { containers: [{ name: web, image: nginx:1.27 }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: website-eks }
-spec: { selector: { app: website-eks }, ports: [{ name: http, port: 80 }] }
-${eksReady ? `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: website-eks }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: website-eks } }
-  template:
-    metadata: { labels: { app: website-eks } }
-    spec: { containers: [{ name: web, image: nginx:1.27 }] }
-` : ''}---
+const manifests = (eksReady: boolean) => `${websiteBackends(eksReady)}---
 apiVersion: split.smi-spec.io/v1alpha4
 kind: TrafficSplit
 metadata: { name: website }

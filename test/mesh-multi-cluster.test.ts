@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { websiteBackends } from './helpers/mesh-backends.js'
 import { entriesOf, openWorld, rollbackLast, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
@@ -18,36 +19,6 @@ afterEach(async () => {
   w = dir = undefined
 })
 
-const backends = `apiVersion: v1
-kind: Service
-metadata: { name: website-ecs }
-spec: { selector: { app: website-ecs }, ports: [{ name: http, port: 80 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: website-ecs }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: website-ecs } }
-  template:
-    metadata: { labels: { app: website-ecs } }
-    spec: { containers: [{ name: web, image: nginx:1.27 }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: website-eks }
-spec: { selector: { app: website-eks }, ports: [{ name: http, port: 80 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: website-eks }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: website-eks } }
-  template:
-    metadata: { labels: { app: website-eks } }
-    spec: { containers: [{ name: web, image: nginx:1.27 }] }
-`
 
 const playbook = `version: 1
 name: mesh-two-clusters
@@ -86,7 +57,7 @@ describe('mesh.shift in two clusters', () => {
   it('moves both clusters stage by stage as two items, and the rollback puts both back', async () => {
     w = await openWorld()
     dir = await mkdtemp(join(tmpdir(), 'mesh-two-'))
-    await writeFile(join(dir, 'backends.yaml'), backends)
+    await writeFile(join(dir, 'backends.yaml'), websiteBackends())
     await writeFile(join(dir, 'mesh.yaml'), playbook)
     const seed = w.sb.dump()
     expect(weightsIn(w, 'legacy')).toEqual({ 'website-ecs': 100, 'website-eks': 0 })

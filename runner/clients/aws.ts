@@ -90,10 +90,6 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
   }
 }
 
-/** Load the CloudWatch SDK package ahead of its first call (the clients load it on their own too). */
-export async function loadCloudWatch(): Promise<void> {
-  await sdk.cloudwatch()
-}
 
 /**
  * One credential provider for the four clients: the role is assumed (STS AssumeRole) with the

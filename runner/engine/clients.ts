@@ -9,7 +9,6 @@ import type { AwsClients } from '../clients/aws-types.js'
 import type { KubeApi } from '../clients/kube-types.js'
 import type { TestWorlds } from '../clients/test-worlds.js'
 import type { ClientFactories } from './types.js'
-import { loadCloudWatch } from '../clients/aws.js'
 
 export class ClientUnavailable extends Error {
   constructor(what: string) {
@@ -42,20 +41,14 @@ export class ClientPool {
     const id = target ?? ''
     let v = this.awsV.get(id)
     if (!v) {
-      const load = () => {
-        const f = this.factories.aws
-        if (!f) return Promise.reject(new ClientUnavailable('AWS'))
-        let p = this.awsP.get(id)
-        if (!p) this.awsP.set(id, (p = f({ readOnly: this.readOnly, ...(target !== undefined ? { target } : {}) })))
-        return p
-      }
+      const load = () => this.factoryOnce(this.awsP, 'AWS', this.factories.aws, target)
       v = {
         route53: methodsOf(() => load().then((c) => c.route53)),
         ecs: methodsOf(() => load().then((c) => c.ecs)),
         eventbridge: methodsOf(() => load().then((c) => c.eventbridge)),
         scheduler: methodsOf(() => load().then((c) => c.scheduler)),
-        // Only gates read CloudWatch: its SDK package loads on the first alarm read.
-        cloudwatch: methodsOf(() => load().then(async (c) => (await loadCloudWatch(), c.cloudwatch))),
+        // Only gates read CloudWatch: the factories' clients load its SDK package on the first alarm read.
+        cloudwatch: methodsOf(() => load().then((c) => c.cloudwatch)),
       } as unknown as AwsClients
       this.awsV.set(id, v)
     }
@@ -67,17 +60,20 @@ export class ClientPool {
     const id = target ?? ''
     let v = this.kubeV.get(id)
     if (!v) {
-      const load = () => {
-        const f = this.factories.kube
-        if (!f) return Promise.reject(new ClientUnavailable('Kubernetes'))
-        let p = this.kubeP.get(id)
-        if (!p) this.kubeP.set(id, (p = f({ readOnly: this.readOnly, ...(target !== undefined ? { target } : {}) })))
-        return p
-      }
+      const load = () => this.factoryOnce(this.kubeP, 'Kubernetes', this.factories.kube, target)
       v = methodsOf(load) as unknown as KubeApi
       this.kubeV.set(id, v)
     }
     return v
+  }
+
+  /** The target's clients from `factory`, called at most once per target (the promise is kept in `cache`). */
+  private factoryOnce<T>(cache: Map<string, Promise<T>>, what: string, factory: ((o: { readOnly: boolean; target?: string }) => Promise<T>) | undefined, target: string | undefined): Promise<T> {
+    if (!factory) return Promise.reject(new ClientUnavailable(what))
+    const id = target ?? ''
+    let p = cache.get(id)
+    if (!p) cache.set(id, (p = factory({ readOnly: this.readOnly, ...(target !== undefined ? { target } : {}) })))
+    return p
   }
 
   /** Undefined when the runner gives no file access (steps then say so). */

@@ -75,13 +75,9 @@ export async function show(journal: Journal, runId: string): Promise<RunDetail> 
  */
 export async function report(journal: Journal, runId: string): Promise<RunReport> {
   const detail = await show(journal, runId)
-  const entries = await journal.read(detail.runId)
-  const rolledBackBy: string[] = []
-  for (const id of await journal.runs()) {
-    if (id === detail.runId) continue
-    const begin = (await journal.read(id)).find((e) => e.t === 'begin')
-    if (begin?.t === 'begin' && begin.rollbackOf === detail.runId) rolledBackBy.push(id)
-  }
+  const [entries, index] = await Promise.all([journal.read(detail.runId), readIndex(journal)])
+  // The runs that undid it, counted as `history` and `rollback --last` count them.
+  const { by: rolledBackBy } = undoOf(detail.runId, detail.state, index)
   const of = detail.state.begin?.rollbackOf
   const source = of ? await journal.read(of).catch(() => undefined) : undefined
   // Defence in depth: Secret values are masked at the source; anything Secret-shaped left is masked

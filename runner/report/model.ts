@@ -4,6 +4,7 @@
  * virtual clock on the sandbox), so a report of a run is the same on any machine.
  */
 import type { JournalEntry } from '../journal/entries.js'
+import { foldRun, type JournaledItem } from '../engine/run-state.js'
 import { cronGaps, type CronGap } from './cron.js'
 import { fieldChanges, type FieldChange } from './diff.js'
 import { dnsWindows, type DnsZone } from './dns.js'
@@ -72,9 +73,11 @@ export function buildReport(runId: string, entries: readonly JournalEntry[], rel
   const last = entries.at(-1)!
   const timings = stepTimings(entries)
   const reverted = new Set(entries.flatMap((e) => (e.t === 'reverted' ? e.keys.map((k) => `${e.step}\0${k}`) : [])))
+  const items = itemsByStep(entries)
+  const sourceItems = related.source ? itemsByStep(related.source) : undefined
   const steps: StepReport[] = timings.map((t) => ({
     ...t,
-    changes: t.type === 'rollback' && related.source ? restoresOf(entries, related.source, t.id) : changesOf(entries, t.id, reverted),
+    changes: t.type === 'rollback' && sourceItems ? restoresOf(entries, sourceItems.get(t.id), t.id) : changesOf(items.get(t.id), t.id, reverted),
   }))
   const waitedMs = entries.reduce((n, e) => n + (e.t === 'wait' ? e.ms : 0), 0)
   const revertEntries = entries.filter((e) => e.t === 'reverting' || e.t === 'reverted' || e.t === 'revert-failed')
@@ -111,26 +114,10 @@ export function buildReport(runId: string, entries: readonly JournalEntry[], rel
   }
 }
 
-type RawItem = { key: string; before: unknown; after: unknown; summary: string; applied: boolean }
+/** Each step's journaled items (first before-state, last after-state, applied or not), as resume and rollback fold them. */
+const itemsByStep = (entries: readonly JournalEntry[]): Map<string, Map<string, JournaledItem>> => new Map(foldRun(entries).steps.map((st) => [st.step, st.items]))
 
-/** A step's journaled items: first before-state, last after-state, applied or not. */
-function itemsOf(entries: readonly JournalEntry[], step: string): Map<string, RawItem> {
-  const byKey = new Map<string, RawItem>()
-  for (const e of entries) {
-    if (e.t === 'item' && e.step === step) {
-      const prior = byKey.get(e.key)
-      byKey.set(e.key, { key: e.key, before: prior ? prior.before : e.before, after: e.after, summary: e.summary, applied: prior?.applied ?? false })
-    } else if (e.t === 'applied' && e.step === step) {
-      for (const k of e.keys) {
-        const it = byKey.get(k)
-        if (it) it.applied = true
-      }
-    }
-  }
-  return byKey
-}
-
-function change(it: RawItem, from: unknown, to: unknown, summary: string, applied: boolean, reverted: boolean): ChangeReport {
+function change(it: JournaledItem, from: unknown, to: unknown, summary: string, applied: boolean, reverted: boolean): ChangeReport {
   const fields = fieldChanges(from, to)
   return {
     key: it.key,
@@ -144,12 +131,12 @@ function change(it: RawItem, from: unknown, to: unknown, summary: string, applie
   }
 }
 
-function changesOf(entries: readonly JournalEntry[], step: string, reverted: Set<string>): ChangeReport[] {
-  return [...itemsOf(entries, step).values()].map((it) => change(it, it.before, it.after, it.summary, it.applied, reverted.has(`${step}\0${it.key}`)))
+function changesOf(items: Map<string, JournaledItem> | undefined, step: string, reverted: Set<string>): ChangeReport[] {
+  return [...(items?.values() ?? [])].map((it) => change(it, it.before, it.after, it.summary, it.applied, reverted.has(`${step}\0${it.key}`)))
 }
 
 /** A rollback run's changes: the items of the undone run it restored, from what the run set back to what it found. */
-function restoresOf(entries: readonly JournalEntry[], source: readonly JournalEntry[], step: string): ChangeReport[] {
+function restoresOf(entries: readonly JournalEntry[], items: Map<string, JournaledItem> | undefined, step: string): ChangeReport[] {
   const restored = new Set(entries.flatMap((e) => (e.t === 'reverted' && e.step === step ? e.keys : [])))
-  return [...itemsOf(source, step).values()].filter((it) => restored.has(it.key)).map((it) => change(it, it.after, it.before, `restore ${labelOf(it.key)}`, true, false))
+  return [...(items?.values() ?? [])].filter((it) => restored.has(it.key)).map((it) => change(it, it.after, it.before, `restore ${labelOf(it.key)}`, true, false))
 }
