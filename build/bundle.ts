@@ -9,7 +9,7 @@
  *
  *   node dist/build/bundle.js   (run by `npm run build` and `prepare`, after tsc)
  */
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import { rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 
@@ -21,6 +21,23 @@ const banner = [
   "import { createRequire as __createRequire } from 'node:module';",
   'const require = __createRequire(import.meta.url);',
 ].join('\n')
+
+/**
+ * @kubernetes/client-node declares no `sideEffects`, so a bundler keeps every module its index
+ * reaches, and its KubeConfig module imports that index (for two small classes). Its modules are
+ * side-effect free (generated models and API classes, and functions), so the bundle keeps only
+ * what KubeConfig uses: about 0.5 MiB instead of 3.5 MiB, and a sixth of its memory.
+ */
+const clientNodeWithoutSideEffects: Plugin = {
+  name: 'client-node-side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolved' || !/[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer)) return undefined
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' })
+      return r.errors.length ? undefined : { ...r, sideEffects: false }
+    })
+  },
+}
 
 export async function bundle(): Promise<void> {
   await rm(OUT, { recursive: true, force: true })
@@ -41,6 +58,7 @@ export async function bundle(): Promise<void> {
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: banner },
     metafile: true,
+    plugins: [clientNodeWithoutSideEffects],
     logLevel: 'warning',
   })
   // What each chunk holds, for anyone asking why start-up loads what it loads.

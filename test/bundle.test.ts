@@ -26,6 +26,13 @@ describe('the bundled CLI', () => {
     expect(inputs.filter((i) => /@aws-sdk|@kubernetes|^sandbox\//.test(i))).toEqual([])
   })
 
+  it('holds KubeConfig of the Kubernetes client, not its generated models and API classes', () => {
+    const meta = JSON.parse(readFileSync(`${ROOT}dist/bundle/meta.json`, 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }
+    const kept = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([i, x]) => i.includes('@kubernetes/client-node/') && x.bytesInOutput > 0).map(([i]) => i))
+    expect(kept.some((i) => i.endsWith('/dist/config.js'))).toBe(true)
+    expect(kept.filter((i) => /\/dist\/gen\/(models|apis)\//.test(i) || i.endsWith('/dist/object.js'))).toEqual([])
+  })
+
   it('names the .ts file and line in a stack trace from a bundled chunk', () => {
     const script = `
       process.setSourceMapsEnabled(true)

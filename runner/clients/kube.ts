@@ -1,6 +1,7 @@
 /**
- * Builds the Kubernetes access steps receive ({@link KubeApi}), once per invocation, over
- * @kubernetes/client-node's KubernetesObjectApi, imported lazily so that loading the runner costs
+ * Builds the Kubernetes access steps receive ({@link KubeApi}), once per cluster and invocation,
+ * over the transport of runner/clients/kube-http.ts with @kubernetes/client-node's KubeConfig for
+ * the kubeconfig and its credentials, both imported lazily so that loading the runner costs
  * nothing.
  *
  * Guarantees:
@@ -14,6 +15,7 @@
  * - Every request is counted ({@link CountedKubeApi.counts}).
  */
 import type { KubeApi, KubeObject, KubeRef, WriteOptions } from './kube-types.js'
+import { KubeHttpError, openKubeTransport, type KubeHeader as Header, type KubeHttpRequest as Request } from './kube-http.js'
 import { ReadOnlyViolation } from './read-only.js'
 
 export type KubeApiOptions = {
@@ -55,17 +57,6 @@ export class KubeContextUnknown extends Error {
   }
 }
 
-type Header = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }
-type Request = {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  action: 'read' | 'list' | 'create' | 'replace' | 'patch' | 'delete'
-  header: Header
-  subresource?: string
-  query?: Record<string, string | undefined>
-  body?: unknown
-  contentType?: string
-}
-
 const contentTypes = {
   merge: 'application/merge-patch+json',
   json: 'application/json-patch+json',
@@ -74,13 +65,14 @@ const contentTypes = {
 } as const
 
 export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedKubeApi> {
-  const k8s = await import('@kubernetes/client-node')
-  const loaded = new k8s.KubeConfig()
+  // KubeConfig on its own, not the package's index: the index loads every generated model.
+  const [{ KubeConfig }, http, https] = await Promise.all([import('@kubernetes/client-node/dist/config.js'), import('node:http'), import('node:https')])
+  const loaded = new KubeConfig()
   if (opts.kubeconfigPath) loaded.loadFromFile(opts.kubeconfigPath)
   else loaded.loadFromDefault()
   // kubectl talks to a plain-http server (kubectl proxy, local sandboxes) as it is; the client
   // refuses unless TLS verification is "skipped", which means nothing without TLS.
-  const kc = new k8s.KubeConfig()
+  const kc = new KubeConfig()
   kc.loadFromOptions({
     clusters: loaded.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
     users: loaded.users,
@@ -91,37 +83,9 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     if (!kc.getContextObject(opts.context)) throw new KubeContextUnknown(opts.context, kc.contexts.map((c) => c.name), opts.kubeconfigPath)
     kc.setCurrentContext(opts.context)
   }
+  const api = openKubeTransport(kc, { http, https })
   const fieldManager = opts.fieldManager ?? 'switchover'
   const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }
-
-  /** The object API with raw JSON in and out, and subresource paths. */
-  class RawObjectApi extends k8s.KubernetesObjectApi {
-    protected override async processResponse<T>(response: { httpStatusCode: number; body: { text(): Promise<string> } }): Promise<T> {
-      const text = await response.body.text()
-      const data = text ? JSON.parse(text) : {}
-      if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return data as T
-      throw Object.assign(new Error(String(data.message ?? text)), { code: response.httpStatusCode, reason: String(data.reason ?? '') })
-    }
-
-    async send(req: Request): Promise<any> {
-      let path = await this.specUriPath(structuredClone(req.header) as never, req.action)
-      if (req.subresource) path += `/${req.subresource}`
-      const ctx = this.configuration.baseServer.makeRequestContext(path, req.method as never)
-      ctx.setHeaderParam('Accept', 'application/json')
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) ctx.setQueryParam(k, v)
-      if (req.body !== undefined) {
-        ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json')
-        ctx.setBody(JSON.stringify(req.body))
-      }
-      return this.requestPromise(ctx)
-    }
-
-    useNamespaceOf(config: typeof kc): void {
-      this.setDefaultNamespace(config)
-    }
-  }
-  const api = kc.makeApiClient(RawObjectApi)
-  api.useNamespaceOf(kc)
 
   const target = (h: Header) => `${h.kind} ${h.metadata.namespace ? h.metadata.namespace + '/' : ''}${h.metadata.name ?? ''}`
   const write = async (operation: string, req: Request, o: WriteOptions = {}) => {
@@ -130,14 +94,15 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     const manager = req.method === 'DELETE' ? undefined : fieldManager
     return call(operation, { ...req, query: { ...req.query, fieldManager: manager, dryRun: o.dryRun ? 'All' : undefined } })
   }
-  const call = async (operation: string, req: Request) => {
+  // The server's JSON as it came: each method below says what it is.
+  const call = async (operation: string, req: Request): Promise<any> => {
     count.byOperation[operation] = (count.byOperation[operation] ?? 0) + 1
     try {
       return await api.send(req)
     } catch (e) {
-      const err = e as { code?: number; reason?: string; message?: string }
-      if (err.code === 404 && (req.action === 'read' || req.action === 'delete')) return null
-      throw new KubeRequestFailed(operation, target(req.header), err.code ?? 0, err.reason ?? '', err.message ?? String(e), { cause: e })
+      const err = e instanceof KubeHttpError ? e : null
+      if (err?.code === 404 && (req.action === 'read' || req.action === 'delete')) return null
+      throw new KubeRequestFailed(operation, target(req.header), err?.code ?? 0, err?.reason ?? '', e instanceof Error ? e.message : String(e), { cause: e })
     }
   }
   const header = (r: KubeRef | KubeObject): Header =>

@@ -1,0 +1,164 @@
+/**
+ * The wire under {@link createKubeApi}: requests to one cluster's API server, as kubectl makes
+ * them, with the server's JSON in and out.
+ *
+ * Why not @kubernetes/client-node's KubernetesObjectApi: it serializes through the generated
+ * models of every Kubernetes type, which makes the client ten times the size of everything else
+ * the CLI loads (about 24 MiB of resident memory) for objects the runner passes through untouched.
+ * The kubeconfig, its credentials (tokens, client certificates, exec plugins such as
+ * `aws eks get-token`, OIDC) and its TLS and proxy settings still come from client-node's
+ * KubeConfig, imported on its own.
+ *
+ * Guarantees:
+ * - Resource paths as kubectl builds them: the plural name and scope of a kind come from the
+ *   server's discovery document of its group/version, read at most once per group/version and
+ *   client (concurrent requests share one read).
+ * - A namespaced object without a namespace goes to the context's namespace, else `default`.
+ * - Credentials are applied to every request (an exec plugin's token is refreshed when it
+ *   expires); connections are kept alive and reused.
+ * - A status outside 2xx rejects with {@link KubeHttpError} carrying the code and the Status
+ *   reason.
+ */
+import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from 'node:http'
+
+/** What a request names: the object (or, for list and create, its collection). */
+export type KubeHeader = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }
+
+export type KubeHttpRequest = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** `list` and `create` address the collection; the others the named object. */
+  action: 'read' | 'list' | 'create' | 'replace' | 'patch' | 'delete'
+  header: KubeHeader
+  subresource?: string
+  query?: Record<string, string | undefined>
+  body?: unknown
+  contentType?: string
+}
+
+/** An answer outside 2xx (the body's Status message, code and reason). */
+export class KubeHttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'KubeHttpError'
+  }
+}
+
+/** The API server has no resource of this kind in this group/version (a CRD not installed, a typo). */
+export class KubeKindUnknown extends Error {
+  constructor(apiVersion: string, kind: string, known: string[]) {
+    super(`the API server serves no kind ${kind} in ${apiVersion} (it serves: ${known.join(', ') || 'none'}); ` +
+      'check apiVersion and kind, or install the CustomResourceDefinition first')
+    this.name = 'KubeKindUnknown'
+  }
+}
+
+/** The part of client-node's KubeConfig the transport uses. */
+export type KubeConfigLike = {
+  getCurrentCluster(): { server: string } | null
+  getContextObject(name: string): { namespace?: string } | null
+  getCurrentContext(): string
+  applyToHTTPSOptions(opts: RequestOptions): Promise<void>
+}
+
+type ApiResource = { name: string; kind: string; namespaced: boolean }
+
+export type KubeTransport = {
+  send(req: KubeHttpRequest): Promise<unknown>
+  /** Discovery documents read so far (one per group/version). */
+  discoveries(): number
+}
+
+export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof import('node:http'); https: typeof import('node:https') }): KubeTransport {
+  const cluster = kc.getCurrentCluster()
+  if (!cluster) throw new Error('the kubeconfig has no current cluster; set a context with a cluster, or pass --context')
+  const base = new URL(cluster.server.endsWith('/') ? cluster.server : `${cluster.server}/`)
+  const defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default'
+  const discovered = new Map<string, Promise<ApiResource[]>>()
+  let discoveries = 0
+  let agent: HttpAgent | undefined
+
+  const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `apis/${apiVersion}` : `api/${apiVersion}`)
+
+  const request = async (method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body?: string) => {
+    const opts: RequestOptions = { method, headers: { Accept: 'application/json', ...headers } }
+    await kc.applyToHTTPSOptions(opts)
+    // client-node builds a new agent for every request; keep the first one's TLS settings in
+    // one keep-alive agent instead, so requests reuse their connections.
+    agent ??= keepAlive(opts.agent as HttpAgent | undefined, base.protocol, modules)
+    const url = new URL(path, base)
+    url.search = query.toString()
+    const lib = url.protocol === 'http:' ? modules.http : modules.https
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = lib.request(url, { ...opts, agent, headers: { ...opts.headers, ...(body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) }) } }, resolve)
+      req.once('error', reject)
+      req.end(body)
+    })
+    const chunks: Buffer[] = []
+    for await (const c of res) chunks.push(c as Buffer)
+    const text = Buffer.concat(chunks).toString('utf8')
+    const status = res.statusCode ?? 0
+    let data: Record<string, unknown> = {}
+    try {
+      data = text ? (JSON.parse(text) as Record<string, unknown>) : {}
+    } catch {
+      if (status >= 200 && status <= 299) throw new KubeHttpError(status, 'InvalidResponse', `the API server answered ${method} ${url.pathname} with a body that is not JSON`)
+    }
+    if (status >= 200 && status <= 299) return data
+    throw new KubeHttpError(status, String(data.reason ?? ''), String(data.message ?? (text || res.statusMessage || `HTTP ${status}`)))
+  }
+
+  const resourcesOf = (apiVersion: string): Promise<ApiResource[]> => {
+    let known = discovered.get(apiVersion)
+    if (!known) {
+      discoveries++
+      known = request('GET', groupPath(apiVersion), new URLSearchParams(), {}).then(
+        (doc) => ((doc as { resources?: ApiResource[] }).resources ?? []).filter((r) => !r.name.includes('/')),
+        (e: unknown) => {
+          // A failed read is not cached: the next request asks again.
+          discovered.delete(apiVersion)
+          if (e instanceof Error) e.message = `discovery of ${apiVersion} failed: ${e.message}`
+          throw e
+        },
+      )
+      discovered.set(apiVersion, known)
+    }
+    return known
+  }
+
+  return {
+    async send(req) {
+      const { apiVersion, kind, metadata } = req.header
+      const resources = await resourcesOf(apiVersion)
+      const resource = resources.find((r) => r.kind === kind)
+      if (!resource) throw new KubeKindUnknown(apiVersion, kind, resources.map((r) => r.kind))
+      const parts = [groupPath(apiVersion)]
+      const namespace = metadata.namespace ?? (req.action === 'list' ? undefined : defaultNamespace)
+      if (resource.namespaced && namespace) parts.push('namespaces', encodeURIComponent(namespace))
+      parts.push(resource.name)
+      if (req.action !== 'create' && req.action !== 'list') {
+        if (!metadata.name) throw new Error(`${req.method} ${kind} needs metadata.name`)
+        parts.push(encodeURIComponent(metadata.name))
+      }
+      if (req.subresource) parts.push(req.subresource)
+      const query = new URLSearchParams()
+      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) query.set(k, v)
+      const body = req.body === undefined ? undefined : JSON.stringify(req.body)
+      return request(req.method, parts.join('/'), query, body === undefined ? {} : { 'Content-Type': req.contentType ?? 'application/json' }, body)
+    },
+    discoveries: () => discoveries,
+  }
+}
+
+/** A keep-alive agent with the TLS (or proxy) settings of the agent client-node made. */
+function keepAlive(made: HttpAgent | undefined, protocol: string, modules: { http: typeof import('node:http'); https: typeof import('node:https') }): HttpAgent | undefined {
+  if (!made) return undefined
+  // A proxy agent (socks, http(s) proxy) is kept as it is: it owns its connections.
+  if (made.constructor !== modules.http.Agent && made.constructor !== modules.https.Agent) return made
+  const options = (made as HttpAgent & { options?: Record<string, unknown> }).options ?? {}
+  const tls = Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'path' && k !== 'noDelay'))
+  return protocol === 'http:' ? new modules.http.Agent({ ...tls, keepAlive: true }) : new modules.https.Agent({ ...tls, keepAlive: true })
+}
