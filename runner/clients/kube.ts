@@ -11,9 +11,13 @@
  * - `get` answers null on 404 and `delete` resolves when the object is already gone.
  * - Server-side apply uses `fieldManager` (default `switchover`); every write honours `dryRun`
  *   (`dryRun=All`), and with `readOnly` any write without it throws {@link ReadOnlyViolation}.
+ * - Paths of built-in kinds need no discovery; any other group version is discovered once per
+ *   cluster in the process (kube-discovery.ts), whichever client of that cluster asks first.
+ * - A 404 that names no object (the server serves no such resource type) is an error, not absence.
  * - Every request is counted ({@link CountedKubeApi.counts}).
  */
 import type { KubeApi, KubeObject, KubeRef, WriteOptions } from './kube-types.js'
+import { processDiscovery, type KubeDiscovery, type ResourcePath } from './kube-discovery.js'
 import { ReadOnlyViolation } from './read-only.js'
 
 export type KubeApiOptions = {
@@ -22,6 +26,8 @@ export type KubeApiOptions = {
   readOnly?: boolean
   /** Field manager of server-side apply and of every write (default `switchover`). */
   fieldManager?: string
+  /** Where kinds live, shared per cluster (default: the process's, kube-discovery.ts). */
+  discovery?: KubeDiscovery
 }
 
 /** Requests made: reads, real writes, and writes sent with dryRun=All. */
@@ -92,6 +98,8 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     kc.setCurrentContext(opts.context)
   }
   const fieldManager = opts.fieldManager ?? 'switchover'
+  const discovery = opts.discovery ?? processDiscovery
+  const server = kc.getCurrentCluster()?.server ?? ''
   const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }
 
   /** The object API with raw JSON in and out, and subresource paths. */
@@ -100,7 +108,22 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
       const text = await response.body.text()
       const data = text ? JSON.parse(text) : {}
       if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return data as T
-      throw Object.assign(new Error(String(data.message ?? text)), { code: response.httpStatusCode, reason: String(data.reason ?? '') })
+      throw Object.assign(new Error(String(data.message ?? text)), { code: response.httpStatusCode, reason: String(data.reason ?? ''), details: data.details })
+    }
+
+    /** Built-in kinds from the table, others from the cluster's shared discovery. */
+    protected override async resource(apiVersion: string, kind: string): Promise<any> {
+      const found: ResourcePath | undefined = await discovery.resource(server, apiVersion, kind, async (v) => {
+        const ctx = this.configuration.baseServer.makeRequestContext(this.apiVersionPath(v), 'GET' as never)
+        ctx.setHeaderParam('Accept', 'application/json')
+        try {
+          return (await this.requestPromise(ctx)) as { resources?: ResourcePath[] }
+        } catch (e) {
+          if (e instanceof Error) e.message = `Failed to fetch resource metadata for ${v}/${kind}: ${e.message}`
+          throw e
+        }
+      })
+      return found
     }
 
     async send(req: Request): Promise<any> {
@@ -135,9 +158,12 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     try {
       return await api.send(req)
     } catch (e) {
-      const err = e as { code?: number; reason?: string; message?: string }
-      if (err.code === 404 && (req.action === 'read' || req.action === 'delete')) return null
-      throw new KubeRequestFailed(operation, target(req.header), err.code ?? 0, err.reason ?? '', err.message ?? String(e), { cause: e })
+      const err = e as { code?: number; reason?: string; message?: string; details?: { name?: string } }
+      // An absent object's 404 names it; one that names nothing is a path the server does not serve.
+      const absent = err.code === 404 && err.details?.name !== undefined
+      if (absent && (req.action === 'read' || req.action === 'delete')) return null
+      const unserved = err.code === 404 && !absent ? ` (the server serves no ${req.header.kind} at ${req.header.apiVersion}; check the apiVersion)` : ''
+      throw new KubeRequestFailed(operation, target(req.header), err.code ?? 0, err.reason ?? '', (err.message ?? String(e)) + unserved, { cause: e })
     }
   }
   const header = (r: KubeRef | KubeObject): Header =>
