@@ -11,6 +11,7 @@
 import { z } from 'zod'
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeObject } from '../runner/clients/kube-types.js'
+import { kubeKey } from '../runner/clients/kube-types.js'
 import { sameState } from '../runner/canonical.js'
 import { loadManifests } from './kube/manifests.js'
 import { applyRank, changedPaths, describeRef, extraPaths, itemKey, project, refOf, refOfKey } from './kube/objects.js'
@@ -120,11 +121,11 @@ export const k8sApply: StepType<K8sApplyParams> = {
 
   async apply(ctx: ApplyContext, p: K8sApplyParams, changes: Change[]): Promise<void> {
     const desired = await loadManifests(ctx, p)
-    await writeStates(ctx, changes, 'apply', new Map(desired.map((m) => [itemKey(refOf(m)), m])))
+    const written = await writeStates(ctx, changes, 'apply', new Map(desired.map((m) => [itemKey(refOf(m)), m])))
     if (p.wait === false) return
     const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
     const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
-    await waitUntilReady(ctx, { workloads, services }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
+    await waitUntilReady(ctx, { workloads, services, written }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
   },
 
   async applyRestore(ctx: ApplyContext, _p: K8sApplyParams, changes: Change[]): Promise<void> {
@@ -147,7 +148,9 @@ function planOf(now: Observed): Plan {
  * with masked values is never written as it is: forward, the manifest is applied (after the
  * object's sensitive values are backed up); in a restore, the values come back from the backup.
  */
-async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore', manifests: Map<string, KubeObject>): Promise<void> {
+async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' | 'restore', manifests: Map<string, KubeObject>): Promise<Map<string, KubeObject>> {
+  // By kubeKey: each written object as the server's answer to the last write of it left it.
+  const written = new Map<string, KubeObject>()
   const rank = (c: Change) => applyRank(refOfKey(c.key).kind)
   const deletes = changes.filter((c) => c.after === null).sort((a, b) => rank(b) - rank(a))
   const applies = changes.filter((c) => c.after !== null).sort((a, b) => rank(a) - rank(b))
@@ -164,17 +167,18 @@ async function writeStates(ctx: ApplyContext, changes: Change[], phase: 'apply' 
       obj = (await unmask(ctx, TYPE, c.key, c.after)) as KubeObject
     }
     if (maskedIn(obj).length > 0) throw new ApplyFailed(TYPE, phase, `${c.summary}: no values to write for its masked fields`, 'Keep the object in the manifests of the step')
-    await guarded(phase, c, () => ctx.kube.apply(obj, { force: true }))
+    written.set(kubeKey(refOfKey(c.key)), await guarded(phase, c, () => ctx.kube.apply(obj, { force: true })))
     // The server prunes fields our manager stopped applying, but may leave emptied parents behind:
     // remove what the step added outright, so that absent stays absent.
     const extra = c.before === null ? [] : extraPaths(c.before, c.after)
     if (extra.length > 0) {
       const live = await guarded(phase, c, () => ctx.kube.get(refOfKey(c.key)))
       const ops = extra.filter((p) => lookup(live, p).found).sort().reverse().map((path) => ({ op: 'remove', path }))
-      if (ops.length > 0) await guarded(phase, c, () => ctx.kube.patch(refOfKey(c.key), ops, 'json'))
+      if (ops.length > 0) written.set(kubeKey(refOfKey(c.key)), await guarded(phase, c, () => ctx.kube.patch(refOfKey(c.key), ops, 'json')))
     }
     await ctx.applied([c.key])
   }
+  return written
 }
 
 async function guarded<T>(phase: 'apply' | 'restore', c: Change, call: () => Promise<T>): Promise<T> {

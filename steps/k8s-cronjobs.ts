@@ -126,8 +126,12 @@ export const k8sCronjobs: StepType<K8sCronjobsParams> = {
   async observe(ctx: StepContext, p: K8sCronjobsParams, keys?: string[]): Promise<Observed> {
     const out: SeenObserved = {}
     if (keys) {
+      // One LIST of the step's own selection answers for several keys at once; a key it does not
+      // show (deleted, or relabeled since) is read on its own, to tell the two apart.
+      const listed = keys.length > 1 ? await ctx.kube.list('batch/v1', 'CronJob', { namespace: p.namespace, labelSelector: p.selector }) : []
+      const byKey = new Map(listed.map((cj) => [itemKey(cronRef(p.namespace, cj.metadata.name)), cj]))
       for (const key of keys) {
-        const cj = await ctx.kube.get(refOfKey(key))
+        const cj = byKey.get(key) ?? (await ctx.kube.get(refOfKey(key)))
         out[key] = cj ? cronJobState(cj) : null
       }
       return out

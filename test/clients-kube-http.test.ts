@@ -1,7 +1,8 @@
 /**
  * The Kubernetes wire (runner/clients/kube-http.ts) against a small hand-written API server:
- * paths as kubectl builds them, discovery once per group/version, the kubeconfig's credentials
- * and namespace, errors, and connections reused.
+ * paths as kubectl builds them, discovery once per group/version for kinds that are not built in
+ * (concurrent requests share it), the kubeconfig's credentials and namespace, errors, and
+ * connections reused.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -10,18 +11,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKubeApi, KubeRequestFailed } from '../runner/clients/kube.js'
+import { KubeDiscovery } from '../runner/clients/kube-discovery.js'
 
 type Seen = { method: string; url: string; auth?: string; contentType?: string; body: string; socket: number }
 
+const SPLIT = 'split.smi-spec.io/v1alpha2'
 const discovery: Record<string, unknown> = {
-  '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [
-    { name: 'namespaces', kind: 'Namespace', namespaced: false },
-    { name: 'services', kind: 'Service', namespaced: true },
-    { name: 'services/status', kind: 'Service', namespaced: true },
-  ] },
-  '/apis/apps/v1': { kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [
-    { name: 'deployments/scale', kind: 'Scale', namespaced: true },
-    { name: 'deployments', kind: 'Deployment', namespaced: true },
+  [`/apis/${SPLIT}`]: { kind: 'APIResourceList', groupVersion: SPLIT, resources: [
+    { name: 'trafficsplits/status', kind: 'TrafficSplit', namespaced: true },
+    { name: 'trafficsplits', kind: 'TrafficSplit', namespaced: true },
   ] },
 }
 
@@ -55,8 +53,8 @@ beforeEach(async () => {
       return send(200, discovery[path])
     }
     if (req.method === 'POST' && body.includes('"taken"')) return send(409, { kind: 'Status', status: 'Failure', reason: 'AlreadyExists', message: 'deployments.apps "taken" already exists', code: 409 })
-    if (path.endsWith('/missing')) return send(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', message: 'not found', code: 404 })
-    if (req.method === 'GET' && /\/(services|deployments|namespaces)$/.test(path)) return send(200, { kind: 'List', items: [{ metadata: { name: 'a' } }] })
+    if (path.endsWith('/missing')) return send(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', message: 'deployments.apps "missing" not found', details: { name: 'missing', group: 'apps', kind: 'deployments' }, code: 404 })
+    if (req.method === 'GET' && /\/(services|deployments|namespaces|trafficsplits)$/.test(path)) return send(200, { kind: 'List', items: [{ metadata: { name: 'a' } }] })
     send(200, { apiVersion: 'v1', kind: 'Echo', metadata: { name: 'echo' }, path })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -76,12 +74,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const open = (context?: string) => createKubeApi({ kubeconfigPath: join(dir, 'config'), context })
+const open = (context?: string) => createKubeApi({ kubeconfigPath: join(dir, 'config'), context, discovery: new KubeDiscovery() })
 const objectRequests = () => seen.filter((s) => !(new URL(s.url, 'http://x').pathname in discovery))
 
 describe('the Kubernetes wire', () => {
   it('reads the discovery of a group/version once, even for concurrent requests, and builds paths as kubectl does', async () => {
     const kube = await open()
+    await Promise.all(Array.from({ length: 8 }, (_, i) => kube.get({ apiVersion: SPLIT, kind: 'TrafficSplit', namespace: 'shop', name: `s${i}` })))
     await Promise.all(Array.from({ length: 8 }, (_, i) => kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: `d${i}` })))
     await kube.get({ apiVersion: 'v1', kind: 'Service', name: 'web' })
     await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: 'shop' })
@@ -89,9 +88,10 @@ describe('the Kubernetes wire', () => {
     await kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, { spec: { replicas: 0 } }, 'merge', { subresource: 'scale' })
     await kube.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'other' } }, { dryRun: true })
 
-    expect(seen.filter((s) => s.url === '/apis/apps/v1').length).toBe(1)
-    expect(seen.filter((s) => s.url === '/api/v1').length).toBe(1)
+    // One discovery for the custom resource; none for the built-in kinds.
+    expect(seen.filter((s) => s.url.startsWith('/api/') || s.url.startsWith('/apis/')).filter((s) => !/\/(namespaces|deployments|services|trafficsplits)\b/.test(s.url)).map((s) => s.url)).toEqual([`/apis/${SPLIT}`])
     const urls = objectRequests().map((s) => `${s.method} ${s.url}`)
+    expect(urls).toContain(`GET /apis/${SPLIT}/namespaces/shop/trafficsplits/s7`)
     expect(urls).toContain('GET /apis/apps/v1/namespaces/shop/deployments/d7')
     // A namespaced object without a namespace goes to the context's namespace; a cluster-scoped one has none.
     expect(urls).toContain('GET /api/v1/namespaces/shop/services/web')
@@ -122,19 +122,20 @@ describe('the Kubernetes wire', () => {
 
   it('refuses a kind the server does not serve, naming what it serves, without requesting the object', async () => {
     const kube = await open()
-    const err = await kube.get({ apiVersion: 'apps/v1', kind: 'Deploymnet', name: 'web' }).catch((e: unknown) => e)
+    const err = await kube.get({ apiVersion: SPLIT, kind: 'TrafficSplti', name: 'web' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(KubeRequestFailed)
-    expect(String((err as Error).message)).toMatch(/no kind Deploymnet in apps\/v1 \(it serves: Deployment\)/)
+    expect(String((err as Error).message)).toMatch(/serves no kind TrafficSplti in split.smi-spec.io\/v1alpha2/)
     expect(objectRequests()).toEqual([])
   })
 
   it('does not keep a failed discovery: the next request asks again', async () => {
     const kube = await open()
     failDiscovery = 1
-    const err = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }).catch((e: unknown) => e)
-    expect(String((err as Error).message)).toMatch(/discovery of apps\/v1 failed: etcd is restarting/)
-    await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' })
-    expect(seen.filter((s) => s.url === '/apis/apps/v1').length).toBe(2)
+    const ref = { apiVersion: SPLIT, kind: 'TrafficSplit', name: 'web' }
+    const err = await kube.get(ref).catch((e: unknown) => e)
+    expect(String((err as Error).message)).toMatch(/discovery of split.smi-spec.io\/v1alpha2 failed: etcd is restarting/)
+    await kube.get(ref)
+    expect(seen.filter((s) => s.url === `/apis/${SPLIT}`).length).toBe(2)
   })
 
   it('answers null for a 404 read, and names the code and reason of any other error', async () => {

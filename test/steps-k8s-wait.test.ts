@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ApplyContext } from '../runner/contract.js'
-import type { KubeObject, KubeRef } from '../runner/clients/kube-types.js'
+import { kubeKey, type KubeObject, type KubeRef } from '../runner/clients/kube-types.js'
 import { RolloutTimedOut, waitUntilReady } from '../steps/kube/wait.js'
 
 const dep = (name: string): KubeRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name })
@@ -32,12 +32,40 @@ function fakeCluster(readyAt: Record<string, number>) {
 }
 
 describe('rollout wait', () => {
-  it('backs off from the interval (5 s, 10 s, 20 s): three Deployments ready after 20 s cost 4 polls each, not 5', async () => {
+  it('backs off from the interval (5 s, 10 s, 20 s) and, after the first look, reads only up to the first Deployment not rolled out', async () => {
     const c = fakeCluster({ orders: 20_000, inventory: 20_000, website: 20_000 })
     await waitUntilReady(c.ctx, { workloads: [dep('orders'), dep('inventory'), dep('website')], services: [dep('orders')] }, 600_000, 5_000)
     expect(c.waits).toEqual([5_000, 10_000, 20_000])
-    expect(c.gets.filter((g) => g.startsWith('Deployment/'))).toHaveLength(12)
+    // All three at once, orders alone at 5 s and 15 s, all three at 35 s.
+    expect(c.gets.filter((g) => g.startsWith('Deployment/'))).toEqual([
+      'Deployment/orders', 'Deployment/inventory', 'Deployment/website', 'Deployment/orders', 'Deployment/orders',
+      'Deployment/orders', 'Deployment/inventory', 'Deployment/website',
+    ])
     expect(c.gets.filter((g) => g.startsWith('Endpoints/'))).toHaveLength(1)
+  })
+
+  it('takes the answers of the writes just made as the first look, reading none of those workloads at once', async () => {
+    const c = fakeCluster({ orders: 20_000, inventory: 20_000 })
+    const answer = (name: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop', generation: 2 }, spec: { replicas: 2 }, status: { observedGeneration: 1 } })
+    const written = new Map([[kubeKey(dep('orders')), answer('orders')], [kubeKey(dep('inventory')), answer('inventory')]])
+    await waitUntilReady(c.ctx, { workloads: [dep('orders'), dep('inventory')], services: [], written }, 600_000, 5_000)
+    expect(c.waits).toEqual([5_000, 10_000, 20_000])
+    expect(c.gets).toEqual(['Deployment/orders', 'Deployment/orders', 'Deployment/orders', 'Deployment/inventory'])
+  })
+
+  it('an answer that shows the workload rolled out ends its wait without a read', async () => {
+    const c = fakeCluster({ orders: 0 })
+    const done: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: 'shop', generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }
+    await waitUntilReady(c.ctx, { workloads: [dep('orders')], services: [], written: new Map([[kubeKey(dep('orders')), done]]) }, 600_000, 5_000)
+    expect(c.gets).toEqual([])
+    expect(c.waits).toEqual([])
+  })
+
+  it('a timeout names every workload still pending, the unread ones read for it', async () => {
+    const c = fakeCluster({ a: Infinity, b: Infinity })
+    const err = await waitUntilReady(c.ctx, { workloads: [dep('a'), dep('b')], services: [] }, 12_000, 5_000).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RolloutTimedOut)
+    expect(String((err as Error).message)).toMatch(/Deployment shop\/a: .*Deployment shop\/b: /)
   })
 
   it('does not read a workload again once it is rolled out, and caps the back-off at 30 s', async () => {

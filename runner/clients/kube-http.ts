@@ -11,8 +11,8 @@
  *
  * Guarantees:
  * - Resource paths as kubectl builds them: the plural name and scope of a kind come from the
- *   server's discovery document of its group/version, read at most once per group/version and
- *   client (concurrent requests share one read).
+ *   built-in table or the cluster's discovery ({@link KubeDiscovery}: once per cluster and group
+ *   version in the process).
  * - A namespaced object without a namespace goes to the context's namespace, else `default`.
  * - Credentials are applied to every request (an exec plugin's token is refreshed when it
  *   expires); connections are kept alive and reused.
@@ -20,6 +20,7 @@
  *   reason.
  */
 import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from 'node:http'
+import type { KubeDiscovery } from './kube-discovery.js'
 
 /** What a request names: the object (or, for list and create, its collection). */
 export type KubeHeader = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }
@@ -41,6 +42,8 @@ export class KubeHttpError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
+    /** The Status details: an absent object's 404 names it (`name`), a path not served does not. */
+    readonly details?: { name?: string; kind?: string },
   ) {
     super(message)
     this.name = 'KubeHttpError'
@@ -49,8 +52,8 @@ export class KubeHttpError extends Error {
 
 /** The API server has no resource of this kind in this group/version (a CRD not installed, a typo). */
 export class KubeKindUnknown extends Error {
-  constructor(apiVersion: string, kind: string, known: string[]) {
-    super(`the API server serves no kind ${kind} in ${apiVersion} (it serves: ${known.join(', ') || 'none'}); ` +
+  constructor(apiVersion: string, kind: string) {
+    super(`the API server serves no kind ${kind} in ${apiVersion}; ` +
       'check apiVersion and kind, or install the CustomResourceDefinition first')
     this.name = 'KubeKindUnknown'
   }
@@ -64,21 +67,15 @@ export type KubeConfigLike = {
   applyToHTTPSOptions(opts: RequestOptions): Promise<void>
 }
 
-type ApiResource = { name: string; kind: string; namespaced: boolean }
-
 export type KubeTransport = {
   send(req: KubeHttpRequest): Promise<unknown>
-  /** Discovery documents read so far (one per group/version). */
-  discoveries(): number
 }
 
-export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof import('node:http'); https: typeof import('node:https') }): KubeTransport {
+export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof import('node:http'); https: typeof import('node:https') }, discovery: KubeDiscovery): KubeTransport {
   const cluster = kc.getCurrentCluster()
   if (!cluster) throw new Error('the kubeconfig has no current cluster; set a context with a cluster, or pass --context')
   const base = new URL(cluster.server.endsWith('/') ? cluster.server : `${cluster.server}/`)
   const defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default'
-  const discovered = new Map<string, Promise<ApiResource[]>>()
-  let discoveries = 0
   let agent: HttpAgent | undefined
 
   const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `apis/${apiVersion}` : `api/${apiVersion}`)
@@ -108,33 +105,19 @@ export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof im
       if (status >= 200 && status <= 299) throw new KubeHttpError(status, 'InvalidResponse', `the API server answered ${method} ${url.pathname} with a body that is not JSON`)
     }
     if (status >= 200 && status <= 299) return data
-    throw new KubeHttpError(status, String(data.reason ?? ''), String(data.message ?? (text || res.statusMessage || `HTTP ${status}`)))
-  }
-
-  const resourcesOf = (apiVersion: string): Promise<ApiResource[]> => {
-    let known = discovered.get(apiVersion)
-    if (!known) {
-      discoveries++
-      known = request('GET', groupPath(apiVersion), new URLSearchParams(), {}).then(
-        (doc) => ((doc as { resources?: ApiResource[] }).resources ?? []).filter((r) => !r.name.includes('/')),
-        (e: unknown) => {
-          // A failed read is not cached: the next request asks again.
-          discovered.delete(apiVersion)
-          if (e instanceof Error) e.message = `discovery of ${apiVersion} failed: ${e.message}`
-          throw e
-        },
-      )
-      discovered.set(apiVersion, known)
-    }
-    return known
+    throw new KubeHttpError(status, String(data.reason ?? ''), String(data.message ?? (text || res.statusMessage || `HTTP ${status}`)), data.details as KubeHttpError['details'])
   }
 
   return {
     async send(req) {
       const { apiVersion, kind, metadata } = req.header
-      const resources = await resourcesOf(apiVersion)
-      const resource = resources.find((r) => r.kind === kind)
-      if (!resource) throw new KubeKindUnknown(apiVersion, kind, resources.map((r) => r.kind))
+      const resource = await discovery.resource(cluster.server, apiVersion, kind, (v) =>
+        request('GET', groupPath(v), new URLSearchParams(), {}).catch((e: unknown) => {
+          if (e instanceof Error) e.message = `discovery of ${v} failed: ${e.message}`
+          throw e
+        }),
+      )
+      if (!resource) throw new KubeKindUnknown(apiVersion, kind)
       const parts = [groupPath(apiVersion)]
       const namespace = metadata.namespace ?? (req.action === 'list' ? undefined : defaultNamespace)
       if (resource.namespaced && namespace) parts.push('namespaces', encodeURIComponent(namespace))
@@ -149,7 +132,6 @@ export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof im
       const body = req.body === undefined ? undefined : JSON.stringify(req.body)
       return request(req.method, parts.join('/'), query, body === undefined ? {} : { 'Content-Type': req.contentType ?? 'application/json' }, body)
     },
-    discoveries: () => discoveries,
   }
 }
 

@@ -12,9 +12,13 @@
  * - `get` answers null on 404 and `delete` resolves when the object is already gone.
  * - Server-side apply uses `fieldManager` (default `switchover`); every write honours `dryRun`
  *   (`dryRun=All`), and with `readOnly` any write without it throws {@link ReadOnlyViolation}.
+ * - Paths of built-in kinds need no discovery; any other group version is discovered once per
+ *   cluster in the process (kube-discovery.ts), whichever client of that cluster asks first.
+ * - A 404 that names no object (the server serves no such resource type) is an error, not absence.
  * - Every request is counted ({@link CountedKubeApi.counts}).
  */
 import type { KubeApi, KubeObject, KubeRef, WriteOptions } from './kube-types.js'
+import { processDiscovery, type KubeDiscovery } from './kube-discovery.js'
 import { KubeHttpError, openKubeTransport, type KubeHeader as Header, type KubeHttpRequest as Request } from './kube-http.js'
 import { ReadOnlyViolation } from './read-only.js'
 
@@ -24,6 +28,8 @@ export type KubeApiOptions = {
   readOnly?: boolean
   /** Field manager of server-side apply and of every write (default `switchover`). */
   fieldManager?: string
+  /** Where kinds live, shared per cluster (default: the process's, kube-discovery.ts). */
+  discovery?: KubeDiscovery
 }
 
 /** Requests made: reads, real writes, and writes sent with dryRun=All. */
@@ -83,7 +89,7 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     if (!kc.getContextObject(opts.context)) throw new KubeContextUnknown(opts.context, kc.contexts.map((c) => c.name), opts.kubeconfigPath)
     kc.setCurrentContext(opts.context)
   }
-  const api = openKubeTransport(kc, { http, https })
+  const api = openKubeTransport(kc, { http, https }, opts.discovery ?? processDiscovery)
   const fieldManager = opts.fieldManager ?? 'switchover'
   const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }
 
@@ -101,8 +107,11 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
       return await api.send(req)
     } catch (e) {
       const err = e instanceof KubeHttpError ? e : null
-      if (err?.code === 404 && (req.action === 'read' || req.action === 'delete')) return null
-      throw new KubeRequestFailed(operation, target(req.header), err?.code ?? 0, err?.reason ?? '', e instanceof Error ? e.message : String(e), { cause: e })
+      // An absent object's 404 names it; one that names nothing is a path the server does not serve.
+      const absent = err?.code === 404 && err.details?.name !== undefined
+      if (absent && (req.action === 'read' || req.action === 'delete')) return null
+      const unserved = err?.code === 404 && !absent ? ` (the server serves no ${req.header.kind} at ${req.header.apiVersion}; check the apiVersion)` : ''
+      throw new KubeRequestFailed(operation, target(req.header), err?.code ?? 0, err?.reason ?? '', (e instanceof Error ? e.message : String(e)) + unserved, { cause: e })
     }
   }
   const header = (r: KubeRef | KubeObject): Header =>

@@ -7,9 +7,17 @@
  * doubles up to {@link MAX_POLL_MS} (or `interval` when that is longer). A rollout takes tens of
  * seconds (pods scheduled, images pulled, readiness probes passed), so polling every few seconds
  * for its whole length mostly reads "not yet". A workload seen rolled out is not read again.
+ *
+ * Reads are spent where they tell something: the first look at a workload the step just wrote is
+ * the write's own answer (the object as the server stored it; read back at once it would say the
+ * same), and a later poll reads the workloads in order and stops at the first one not rolled out,
+ * since the wait goes on anyway (as `kubectl rollout status` of several resources waits for one
+ * after the other). So a failed rollout behind a slow one shows once the slow one is done; a
+ * timeout reads every workload still pending, to name what each one is waiting for.
  */
 import type { ApplyContext } from '../../runner/contract.js'
-import type { KubeRef } from '../../runner/clients/kube-types.js'
+import type { KubeObject, KubeRef } from '../../runner/clients/kube-types.js'
+import { kubeKey } from '../../runner/clients/kube-types.js'
 import { StepError } from '../step-error.js'
 import { describeRef } from './objects.js'
 import { conditionSummary, endpointsReady, rolloutStatus } from './rollout.js'
@@ -28,7 +36,12 @@ export class RolloutTimedOut extends StepError {
   }
 }
 
-export type WaitTargets = { workloads: KubeRef[]; services: KubeRef[] }
+export type WaitTargets = {
+  workloads: KubeRef[]
+  services: KubeRef[]
+  /** The answers of the writes just made, by kubeKey: the first look at those workloads. */
+  written?: ReadonlyMap<string, KubeObject>
+}
 
 /** Longest wait between two polls, unless `interval` asks for longer. */
 export const MAX_POLL_MS = 30_000
@@ -37,25 +50,38 @@ export async function waitUntilReady(ctx: ApplyContext, targets: WaitTargets, ti
   const deadline = ctx.clock.now() + timeoutMs
   const pending = { workloads: [...targets.workloads], services: targets.services }
   let pause = intervalMs
+  let first = true
   for (;;) {
-    const waiting = await notReady(ctx, pending)
+    const waiting = await notReady(ctx, pending, first ? { written: targets.written ?? new Map() } : { firstOnly: true })
+    first = false
     if (waiting.length === 0) return
     const left = deadline - ctx.clock.now()
-    if (left <= 0) throw new RolloutTimedOut(timeoutMs, waiting)
+    if (left <= 0) throw new RolloutTimedOut(timeoutMs, await notReady(ctx, pending, {}))
     await ctx.wait(Math.min(pause, left), `rollout: ${waiting.length} not ready (${waiting[0]})`)
     pause = Math.min(pause * 2, Math.max(intervalMs, MAX_POLL_MS))
   }
+}
+
+type Look = {
+  /** Write answers to take instead of reading (the others are read). */
+  written?: ReadonlyMap<string, KubeObject>
+  /** Stop reading at the first workload not rolled out (the rest stay pending, unread). */
+  firstOnly?: boolean
 }
 
 /**
  * What is not ready yet, one line each; throws when a rollout has failed for good. Workloads
  * found rolled out are dropped from `pending.workloads`.
  */
-async function notReady(ctx: ApplyContext, pending: WaitTargets): Promise<string[]> {
+async function notReady(ctx: ApplyContext, pending: WaitTargets, look: Look): Promise<string[]> {
   const waiting: string[] = []
   const still: KubeRef[] = []
-  for (const ref of pending.workloads) {
-    const obj = await ctx.kube.get(ref)
+  for (const [i, ref] of pending.workloads.entries()) {
+    if (look.firstOnly && waiting.length > 0) {
+      still.push(...pending.workloads.slice(i))
+      break
+    }
+    const obj = look.written?.get(kubeKey(ref)) ?? (await ctx.kube.get(ref))
     if (!obj) {
       waiting.push(`${describeRef(ref)}: not found`)
       still.push(ref)
