@@ -28,6 +28,8 @@ let seen: Seen[]
 let dir: string
 let failDiscovery = 0
 let sockets = 0
+/** Close a kept-alive connection when its next request arrives, without answering (as a server's idle timeout does). */
+let dropReused = 0
 
 const bodyOf = async (req: IncomingMessage) => {
   const chunks: Buffer[] = []
@@ -37,10 +39,18 @@ const bodyOf = async (req: IncomingMessage) => {
 
 beforeEach(async () => {
   seen = []
+  dropReused = 0
   failDiscovery = 0
   sockets = 0
   server = createServer(async (req, res) => {
-    const socket = ((req.socket as unknown as { id?: number }).id ??= ++sockets)
+    const s = req.socket as unknown as { id?: number; served?: number }
+    const socket = (s.id ??= ++sockets)
+    s.served = (s.served ?? 0) + 1
+    if (s.served > 1 && dropReused > 0) {
+      dropReused--
+      seen.push({ method: req.method!, url: req.url!, body: '', socket, dropped: true } as Seen)
+      return req.socket.destroy()
+    }
     const body = await bodyOf(req)
     seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, contentType: req.headers['content-type'], body, socket })
     const path = new URL(req.url!, 'http://x').pathname
@@ -118,6 +128,21 @@ describe('the Kubernetes wire', () => {
     const kube = await open()
     for (let i = 0; i < 5; i++) await kube.get({ apiVersion: 'v1', kind: 'Service', name: `s${i}` })
     expect(new Set(seen.map((s) => s.socket)).size).toBe(1)
+  })
+
+  it('sends a read again on a new connection when the server drops the kept-alive one it arrived on, but not a create', async () => {
+    const kube = await open()
+    await kube.get({ apiVersion: 'v1', kind: 'Service', name: 'first' })
+    dropReused = 1
+    expect(await kube.get({ apiVersion: 'v1', kind: 'Service', name: 'second' })).toMatchObject({ kind: 'Echo' })
+    const second = seen.filter((s) => s.url.endsWith('/services/second'))
+    expect(second.map((s) => (s as Seen & { dropped?: boolean }).dropped ?? false)).toEqual([true, false])
+    expect(second[0]!.socket).not.toBe(second[1]!.socket)
+    // A create that met a dropped connection is not sent twice: it fails, naming why.
+    dropReused = 1
+    const err = await kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'third' } }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KubeRequestFailed)
+    expect(seen.filter((s) => s.method === 'POST').length).toBe(1)
   })
 
   it('refuses a kind the server does not serve, naming what it serves, without requesting the object', async () => {

@@ -15,7 +15,8 @@
  *   version in the process).
  * - A namespaced object without a namespace goes to the context's namespace, else `default`.
  * - Credentials are applied to every request (an exec plugin's token is refreshed when it
- *   expires); connections are kept alive and reused.
+ *   expires); connections are kept alive and reused, and an idempotent request that meets a
+ *   connection the server has just closed is sent once more on a new one.
  * - A status outside 2xx rejects with {@link KubeHttpError} carrying the code and the Status
  *   reason.
  */
@@ -89,10 +90,18 @@ export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof im
     const url = new URL(path, base)
     url.search = query.toString()
     const lib = url.protocol === 'http:' ? modules.http : modules.https
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = lib.request(url, { ...opts, agent, headers: { ...opts.headers, ...(body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) }) } }, resolve)
-      req.once('error', reject)
-      req.end(body)
+    const send = () =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = lib.request(url, { ...opts, agent, headers: { ...opts.headers, ...(body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) }) } }, resolve)
+        req.once('error', (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })))
+        req.end(body)
+      })
+    const res = await send().catch((e: Error & { code?: string; reusedSocket?: boolean }) => {
+      // The server may close an idle kept-alive connection just as a request goes out on it:
+      // that request never reached the server. Ask again, once, on a new connection, where
+      // asking twice cannot change more than asking once.
+      if (e.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && idempotent(method, headers['Content-Type'])) return send()
+      throw e
     })
     const chunks: Buffer[] = []
     for await (const c of res) chunks.push(c as Buffer)
@@ -135,12 +144,24 @@ export function openKubeTransport(kc: KubeConfigLike, modules: { http: typeof im
   }
 }
 
-/** A keep-alive agent with the TLS (or proxy) settings of the agent client-node made. */
+/** GET, PUT and DELETE, and the PATCHes whose result does not depend on the object they meet twice (apply, merge). */
+function idempotent(method: string, contentType: string | undefined): boolean {
+  if (method === 'GET' || method === 'PUT' || method === 'DELETE') return true
+  return method === 'PATCH' && (contentType === 'application/apply-patch+yaml' || contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json')
+}
+
+/**
+ * A keep-alive agent with the TLS (or proxy) settings of the agent client-node made. An idle
+ * connection is closed after 4 s, or before the server's own `Keep-Alive: timeout=` hint runs out
+ * (Node's agent honours the hint only when it has a timeout of its own), so requests rarely meet
+ * a connection the server is closing.
+ */
 function keepAlive(made: HttpAgent | undefined, protocol: string, modules: { http: typeof import('node:http'); https: typeof import('node:https') }): HttpAgent | undefined {
   if (!made) return undefined
   // A proxy agent (socks, http(s) proxy) is kept as it is: it owns its connections.
   if (made.constructor !== modules.http.Agent && made.constructor !== modules.https.Agent) return made
   const options = (made as HttpAgent & { options?: Record<string, unknown> }).options ?? {}
   const tls = Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'path' && k !== 'noDelay'))
-  return protocol === 'http:' ? new modules.http.Agent({ ...tls, keepAlive: true }) : new modules.https.Agent({ ...tls, keepAlive: true })
+  const idle = { keepAlive: true, timeout: 4000 }
+  return protocol === 'http:' ? new modules.http.Agent({ ...tls, ...idle }) : new modules.https.Agent({ ...tls, ...idle })
 }
