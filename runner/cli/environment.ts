@@ -13,6 +13,7 @@ import { UsageError } from '../errors.js'
 import type { Io } from './io.js'
 import type { AwsTarget, Targets } from '../playbook/types.js'
 import { checkProfiles } from './profiles.js'
+import type { CredentialProvider } from '../clients/role.js'
 
 export type Edge = {
   clock: Clock
@@ -101,13 +102,25 @@ export async function edgeClients(io: Io, opts: EdgeOptions, clock: Clock): Prom
     const all = [{ target: undefined, profile: opts.profile }, ...named].filter((p): p is { target: string | undefined; profile: string } => p.profile !== undefined)
     await checkProfiles(io.env, all)
   }
+  // One role session per target and run, shared by the preflight's read-only clients and the run's.
+  const sessions = new Map<string, Promise<CredentialProvider>>()
+  const sessionOf = (target: string | undefined, runId: string | undefined, role: string, region: string | undefined, profile: string | undefined) => {
+    const key = `${target ?? ''}\n${runId ?? ''}`
+    let p = sessions.get(key)
+    if (!p) {
+      const options = { roleArn: role, ...(target !== undefined ? { target } : {}), ...(runId !== undefined ? { runId } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}), now: () => clock.now() }
+      sessions.set(key, (p = import('../clients/role.js').then((m) => m.assumedRoleCredentials(options))))
+    }
+    return p
+  }
   const clients: ClientFactories = {
     aws: async ({ readOnly, target, runId }) => {
       const t = resolved(target)
       const { createLazyAwsClients } = await import('../clients/aws.js')
-      const common = { region: t.region, readOnly, ...(target !== undefined ? { target } : {}), ...(runId !== undefined ? { runId } : {}), now: () => clock.now() }
-      if (inSandbox) return createLazyAwsClients({ ...common, ...(t.role ? { role: t.role } : {}) })
-      return createLazyAwsClients({ ...common, profile: t.profile, ...(t.role ? { role: t.role } : {}) })
+      // In the sandbox the role is assumed with the sandbox's credentials, and no profile applies.
+      const profile = inSandbox ? undefined : t.profile
+      const credentials = t.role ? { credentials: await sessionOf(target, runId, t.role, t.region, profile) } : {}
+      return createLazyAwsClients({ region: t.region, readOnly, ...(profile ? { profile } : {}), ...credentials })
     },
     kube: async ({ readOnly, target }) => {
       let context = inSandbox ? undefined : opts.context

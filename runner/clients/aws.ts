@@ -25,6 +25,11 @@ export type AwsClientOptions = {
    * a role is given, and its credentials are shared by every client of these options.
    */
   role?: string
+  /**
+   * The role's credentials, already made (one session shared by several sets of clients of a
+   * target, e.g. the preflight's read-only ones and the run's); used instead of assuming `role` anew.
+   */
+  credentials?: CredentialProvider
   /** The AWS target these clients act for (named in errors) and the run (names the role session). */
   target?: string
   runId?: string
@@ -113,6 +118,7 @@ export function createLazyAwsClients(opts: AwsClientOptions = {}): CountedAwsCli
 
 /** The role's credential provider (role.ts and the STS package load only when there is a role). */
 async function roleCredentials(opts: AwsClientOptions): Promise<CredentialProvider | undefined> {
+  if (opts.credentials) return opts.credentials
   if (!opts.role) return undefined
   const { assumedRoleCredentials } = await import('./role.js')
   return assumedRoleCredentials({
