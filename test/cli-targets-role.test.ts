@@ -5,11 +5,12 @@
  * sandbox does not let its principals assume refuses the run in its preflight, naming the step and
  * the target, before any write; a malformed role ARN is a validation error.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
+import type { CallRecord } from '../sandbox/types.js'
 import { cli } from './helpers/cli.js'
 
 const ROLE = 'arn:aws:iam::111111111111:role/switchover'
@@ -64,6 +65,21 @@ describe('a target with a role, against the sandbox', () => {
     // Assumed once, with the sandbox's own keys: the preflight's read-only clients and the run's share the session.
     const sts = calls.filter((c) => c.service === 'sts')
     expect(sts.map((c) => [c.operation, c.status, c.identity])).toEqual([['AssumeRole', 200, 'arn:aws:iam::000000000000:user/sandbox']])
+  }, 120_000)
+
+  it('assumes the role with --sandbox too, against the STS of the in-process sandbox: its calls log names the session', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchover-role-'))
+    const file = join(dir, 'role.yaml')
+    await writeFile(file, playbook(ROLE))
+    const state = join(dir, 'state')
+    const r = await cli(dir, state, ['--output', 'json', 'run', file, '--sandbox', '--yes'])
+    expect(r.code).toBe(0)
+    const runId = r.events.find((e) => e.kind === 'run-start')!.runId as string
+    const calls = (await readFile(join(state, 'sandbox', 'calls.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as CallRecord)
+    const ecs = calls.filter((c) => c.service === 'ecs' || c.service === 'events')
+    expect(ecs.length).toBeGreaterThan(0)
+    expect(new Set(ecs.map((c) => c.identity))).toEqual(new Set([`arn:aws:sts::111111111111:assumed-role/switchover/switchover-${runId}`]))
+    expect(new Set(calls.filter((c) => c.service === 'route53').map((c) => c.identity))).toEqual(new Set(['arn:aws:iam::000000000000:user/sandbox']))
   }, 120_000)
 
   it('refuses the run in its preflight when the role cannot be assumed: exit 2, the step and the target named, nothing written', async () => {
