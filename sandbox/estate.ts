@@ -196,6 +196,22 @@ export type Estate = {
   cluster?: string
   /** Further Kubernetes clusters, by name: one API each, with its own kubeconfig context. */
   clusters?: Record<string, KubeStore>
+  /**
+   * STS: the temporary credentials AssumeRole issued, and the roles (ARNs) whose trust policy does
+   * not let the sandbox's principals assume them (AccessDenied). Absent: none issued, all trusted.
+   */
+  sts?: { sessions: StsSession[]; untrusted?: string[] }
+}
+
+/** One AssumeRole session: its keys, the role it acts as, and when it ends (virtual time, ISO). */
+export type StsSession = {
+  AccessKeyId: string
+  SecretAccessKey: string
+  SessionToken: string
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<session>` */
+  Arn: string
+  RoleArn: string
+  Expiration: string
 }
 
 /** One Kubernetes API's objects. */

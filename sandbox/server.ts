@@ -12,6 +12,8 @@ import type { FaultBook } from './faults.js'
 import { HoldPoint } from './hold.js'
 import type { CallRecord, InjectedError, Operation, SandboxCore, SandboxRequest, SandboxResponse, ServiceHandler } from './types.js'
 import { clusterPath, clusterView, regionView, signedRegion } from './scopes.js'
+import { accessKeyOf, identityOf, refusal } from './sts/identity.js'
+import { refusedAnswer, SIGNED_SERVICES } from './sts/refuse.js'
 
 export type ServerOptions = {
   core: Core
@@ -43,7 +45,7 @@ function send(res: ServerResponse, answer: SandboxResponse): void {
   res.end(body)
 }
 
-type Served = { service: CallRecord['service']; op: Operation; answer: SandboxResponse | 'timeout'; fault?: InjectedError }
+type Served = { service: CallRecord['service']; op: Operation; answer: SandboxResponse | 'timeout'; fault?: InjectedError; signer?: { accessKey: string; identity: string } }
 
 async function serve(o: ServerOptions, sreq: SandboxRequest): Promise<Served> {
   o.core.time.sync()
@@ -70,15 +72,20 @@ async function serve(o: ServerOptions, sreq: SandboxRequest): Promise<Served> {
   const op = handler.identify(sreq) ?? { name: 'Unknown', mutating: false }
   // Regional AWS services see the resources of the region the request is signed for.
   if (handler.service === 'ecs' || handler.service === 'events' || handler.service === 'scheduler') core = regionView(core, signedRegion(sreq), { write: op.mutating })
+  // Who signed it: session keys stand for their assumed role, and an unknown or expired one is refused.
+  const key = SIGNED_SERVICES.has(handler.service) ? accessKeyOf(sreq) : undefined
+  const signer = key !== undefined ? { accessKey: key, identity: identityOf(o.core.estate, key) } : undefined
+  const refused = key !== undefined ? refusal(o.core.estate, key, o.core.time.now()) : undefined
+  if (refused) return { service: handler.service, op, signer, answer: refusedAnswer(handler.service, refused.code, refused.message, refused.status) }
   const fault = o.faults.match(handler.service, op.name)
-  if (fault === 'Timeout') return { service: handler.service, op, answer: 'timeout', fault }
-  if (fault) return { service: handler.service, op, answer: handler.errorFor(fault, op), fault }
+  if (fault === 'Timeout') return { service: handler.service, op, answer: 'timeout', fault, signer }
+  if (fault) return { service: handler.service, op, answer: handler.errorFor(fault, op), fault, signer }
   try {
     const answer = await handler.handle(sreq, op, core)
-    return { service: handler.service, op, answer, fault: answer.fault }
+    return { service: handler.service, op, answer, fault: answer.fault, signer }
   } catch (err) {
     const answer = handler.errorFor('InternalError', op)
-    return { service: handler.service, op, answer: { ...answer, headers: { ...answer.headers, 'x-sandbox-error': String((err as Error).message).slice(0, 200).replace(/[^\x20-\x7e]/g, ' ') } } }
+    return { service: handler.service, op, signer, answer: { ...answer, headers: { ...answer.headers, 'x-sandbox-error': String((err as Error).message).slice(0, 200).replace(/[^\x20-\x7e]/g, ' ') } } }
   }
 }
 
@@ -103,6 +110,7 @@ export function listen(o: ServerOptions): Promise<ListeningServer> {
         mutating: served.op.mutating,
         status: served.answer === 'timeout' ? 0 : served.answer.status,
         ...(served.fault ? { fault: served.fault } : {}),
+        ...served.signer,
       }
       o.calls.append(record)
       if (served.answer !== 'timeout' && hold.holdAfter(served.op, served.service !== 'control' && served.answer.status < 300, req.socket)) return

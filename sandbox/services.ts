@@ -14,6 +14,7 @@ import { schedulerHandler } from './scheduler/handler.js'
 import { kubernetesControllers, kubernetesHandler } from './kubernetes/index.js'
 import { s3Handler } from './s3/handler.js'
 import { cloudwatchHandler } from './cloudwatch/handler.js'
+import { stsHandler } from './sts/handler.js'
 import { prometheusHandler } from './prometheus.js'
 
 export const handlers: ServiceHandler[] = [
@@ -24,6 +25,7 @@ export const handlers: ServiceHandler[] = [
   eventsHandler,
   schedulerHandler,
   cloudwatchHandler,
+  stsHandler,
   // before Kubernetes, whose handler claims every path under /api
   prometheusHandler,
   kubernetesHandler,

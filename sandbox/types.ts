@@ -2,13 +2,13 @@
  * How the sandbox's service handlers plug into its HTTP server (sandbox/server.ts).
  * One server on 127.0.0.1 serves every protocol: Route 53 (REST-XML, paths under /2013-04-01/),
  * ECS and EventBridge (JSON 1.1, POST / with X-Amz-Target), Scheduler (REST-JSON, /schedules...),
- * Kubernetes (/api, /apis, /version, /openapi), S3 (REST-XML, told apart by its SigV4 credential
+ * STS (query protocol, `Version=2011-06-15`), Kubernetes (/api, /apis, /version, /openapi), S3 (REST-XML, told apart by its SigV4 credential
  * scope `.../s3/aws4_request` or a `bucket.localhost` Host) and the control API (/_sandbox/...).
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Estate } from './estate.js'
 
-export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes' | 's3' | 'cloudwatch' | 'prometheus'
+export type ServiceName = 'route53' | 'ecs' | 'events' | 'scheduler' | 'kubernetes' | 's3' | 'cloudwatch' | 'prometheus' | 'sts'
 
 export type SandboxRequest = {
   method: string
@@ -52,6 +52,9 @@ export type CallRecord = {
   status: number
   /** Set when the answer was an injected fault or throttling. */
   fault?: InjectedError
+  /** The access key of the SigV4 signature, and the identity (ARN) it stands for (AWS calls only). */
+  accessKey?: string
+  identity?: string
 }
 
 /** Virtual time. Advancing it runs every scheduler (ECS rules and schedules, CronJobs) in order. */

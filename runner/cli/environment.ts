@@ -12,6 +12,8 @@ import { createStepFiles } from '../clients/files.js'
 import { UsageError } from '../errors.js'
 import type { Io } from './io.js'
 import type { AwsTarget, Targets } from '../playbook/types.js'
+import { checkProfiles } from './profiles.js'
+import type { CredentialProvider } from '../clients/role.js'
 
 export type Edge = {
   clock: Clock
@@ -67,28 +69,58 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
     const { createRemoteClock } = await import('../clients/remote-clock.js')
     clock = await createRemoteClock(io.env.PLAYBOOK_SANDBOX_URL)
   }
-  // The sandbox (in process, or `sandbox serve` through PLAYBOOK_SANDBOX_URL) is one account with
-  // several regions, and one cluster per cluster of its estate: the environment's profiles, roles
-  // and contexts name real ones, so they are ignored there (the sandbox's env and kubeconfig
-  // apply; an explicit profile would hide its credentials). A named AWS target keeps its region
-  // (the sandbox keeps resources per signed region); a named cluster is the sandbox's context of
-  // the same name.
+  return { clock, clients: await edgeClients(io, opts, clock), close }
+}
+
+/**
+ * The client factories of `opts` on `clock`. Also for an edge already open (its sandbox's
+ * variables set): a command that had to start the sandbox before it knew the targets (team state
+ * in the sandbox's S3) builds them here once it has read them.
+ */
+export async function edgeClients(io: Io, opts: EdgeOptions, clock: Clock): Promise<ClientFactories> {
+  // The sandbox (in process, or `sandbox serve` through PLAYBOOK_SANDBOX_URL) stands in for the
+  // accounts and clusters the environment names. Profiles and contexts name real ones, so they are
+  // ignored there (the sandbox's credentials and kubeconfig apply; a real profile's keys mean
+  // nothing to it). A role is assumed all the same, against the sandbox's STS with the sandbox's
+  // credentials, so a rehearsal exercises it: the target's calls are signed with the role's
+  // session keys. A named AWS target keeps its region (the sandbox keeps resources per signed
+  // region); a named cluster is the sandbox's context of the same name.
   const inSandbox = opts.sandbox || !!io.env.PLAYBOOK_SANDBOX_URL
   const awsTargets = opts.targets?.aws ?? {}
   const clusterTargets = opts.targets?.clusters ?? {}
+  const resolved = (target: string | undefined): AwsTarget => {
+    if (target === undefined) return { region: opts.region, profile: opts.profile }
+    const named = Object.hasOwn(awsTargets, target) ? awsTargets[target] : undefined
+    if (!named) throw new TargetUnknown('AWS target', target, Object.keys(awsTargets))
+    // Unset parts fall back to the default target: its region, and its profile, which is also
+    // where the credentials that assume a role come from.
+    return { region: named.region ?? opts.region, profile: named.profile ?? opts.profile, ...(named.role ? { role: named.role } : {}) }
+  }
+  if (!inSandbox) {
+    // Every profile the targets name must exist before the first call (exit 2, nothing called).
+    const named = Object.keys(awsTargets).map((t) => ({ target: t as string | undefined, profile: resolved(t).profile }))
+    const all = [{ target: undefined, profile: opts.profile }, ...named].filter((p): p is { target: string | undefined; profile: string } => p.profile !== undefined)
+    await checkProfiles(io.env, all)
+  }
+  // One role session per target and run, shared by the preflight's read-only clients and the run's.
+  const sessions = new Map<string, Promise<CredentialProvider>>()
+  const sessionOf = (target: string | undefined, runId: string | undefined, role: string, region: string | undefined, profile: string | undefined) => {
+    const key = `${target ?? ''}\n${runId ?? ''}`
+    let p = sessions.get(key)
+    if (!p) {
+      const options = { roleArn: role, ...(target !== undefined ? { target } : {}), ...(runId !== undefined ? { runId } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}), now: () => clock.now() }
+      sessions.set(key, (p = import('../clients/role.js').then((m) => m.assumedRoleCredentials(options))))
+    }
+    return p
+  }
   const clients: ClientFactories = {
-    aws: async ({ readOnly, target }) => {
-      let t: AwsTarget = { region: opts.region, profile: opts.profile }
-      if (target !== undefined) {
-        const named = Object.hasOwn(awsTargets, target) ? awsTargets[target] : undefined
-        if (!named) throw new TargetUnknown('AWS target', target, Object.keys(awsTargets))
-        // Unset parts fall back to the default target: its region, and its profile, which is also
-        // where the credentials that assume a role come from.
-        t = { region: named.region ?? opts.region, profile: named.profile ?? opts.profile, ...(named.role ? { role: named.role } : {}) }
-      }
+    aws: async ({ readOnly, target, runId }) => {
+      const t = resolved(target)
       const { createLazyAwsClients } = await import('../clients/aws.js')
-      if (inSandbox) return createLazyAwsClients({ region: t.region, readOnly })
-      return createLazyAwsClients({ region: t.region, profile: t.profile, ...(t.role ? { role: t.role } : {}), readOnly })
+      // In the sandbox the role is assumed with the sandbox's credentials, and no profile applies.
+      const profile = inSandbox ? undefined : t.profile
+      const credentials = t.role ? { credentials: await sessionOf(target, runId, t.role, t.region, profile) } : {}
+      return createLazyAwsClients({ region: t.region, readOnly, ...(profile ? { profile } : {}), ...credentials })
     },
     kube: async ({ readOnly, target }) => {
       let context = inSandbox ? undefined : opts.context
@@ -103,5 +135,5 @@ export async function openEdge(io: Io, opts: EdgeOptions): Promise<Edge> {
     testWorlds: ({ readOnly }) => createTestWorlds({ readOnly }),
     ...(opts.playbookFile !== undefined ? { files: () => createStepFiles(dirname(resolve(opts.playbookFile!))) } : {}),
   }
-  return { clock, clients, close }
+  return clients
 }

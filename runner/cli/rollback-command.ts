@@ -4,12 +4,10 @@
  */
 import { parse } from 'yaml'
 import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
-import { createStepFiles } from '../clients/files.js'
 import { generateRollback } from '../engine/generate.js'
 import { resolveRun, rollback } from '../engine/rollback.js'
 import { UsageError } from '../errors.js'
-import { openEdge, type Edge } from './environment.js'
+import { edgeClients, openEdge, type Edge } from './environment.js'
 import { promptFor, type Io } from './io.js'
 import { EXIT, fanOut, load, renderer, type GlobalOptions } from './shared.js'
 import { openState, type StateBackend } from './state.js'
@@ -66,7 +64,9 @@ async function rollbackWith(io: Io, g: GlobalOptions, state: StateBackend, targe
   try {
     const where = found.state.begin?.where ?? {}
     const file = found.state.begin?.file
-    const edge = early ? { ...early, clients: { ...early.clients, ...(file ? { files: () => createStepFiles(dirname(resolve(file))) } : {}) }, close: async () => {} } : await openEdge(io, { stateDir: g.stateDir, playbookFile: found.state.begin?.file, sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context, targets: { aws: where.aws ?? {}, clusters: where.clusters ?? {} } })
+    const edgeOptions = { stateDir: g.stateDir, ...(file !== undefined ? { playbookFile: file } : {}), sandbox: !!flags.sandbox, region: where.region, profile: where.profile, context: flags.context ?? where.context, targets: { aws: where.aws ?? {}, clusters: where.clusters ?? {} } }
+    // The sandbox was started to read the journal: its clients are those of the run's targets too.
+    const edge = early ? { ...early, clients: await edgeClients(io, edgeOptions, early.clock), close: async () => {} } : await openEdge(io, edgeOptions)
     r.useClock?.(edge.clock)
     try {
       const result = await rollback(found, { journal, clock: edge.clock, registry: await g.registry(), clients: edge.clients, emit: fanOut(r.emit, lock.onEvent) }, { force: !!flags.force })

@@ -13,17 +13,28 @@
  */
 import type { AwsClients } from './aws-types.js'
 import { isReadOperation, ReadOnlyViolation } from './read-only.js'
+import type { CredentialProvider } from './role.js'
 
 export type AwsClientOptions = {
   region?: string
   /** Shared-config profile; set on each client as the SDK supports (same as AWS_PROFILE). */
   profile?: string
   /**
-   * ARN of an IAM role to assume (STS AssumeRole through the SDK's fromTemporaryCredentials),
-   * with the credentials of `profile` (fromIni), else of the default chain, as the source. The
-   * credential providers are imported only when a role is given.
+   * ARN of an IAM role to assume (STS AssumeRole, runner/clients/role.ts), with the credentials
+   * of `profile`, else of the default chain, as the source. The STS client is imported only when
+   * a role is given, and its credentials are shared by every client of these options.
    */
   role?: string
+  /**
+   * The role's credentials, already made (one session shared by several sets of clients of a
+   * target, e.g. the preflight's read-only ones and the run's); used instead of assuming `role` anew.
+   */
+  credentials?: CredentialProvider
+  /** The AWS target these clients act for (named in errors) and the run (names the role session). */
+  target?: string
+  runId?: string
+  /** The run's clock: assumed-role credentials are renewed by it (default Date.now). */
+  now?: () => number
   readOnly?: boolean
   /** Use these variables instead of process.env (AWS_ENDPOINT_URL*, credentials, region). */
   env?: Record<string, string>
@@ -69,7 +80,7 @@ const sdk: Record<AwsServiceKey, () => Promise<new (config: Record<string, unkno
 
 const newCount = (): CallCount => ({ commands: 0, attempts: 0, mutating: 0, byOperation: {} })
 
-async function createClient<K extends AwsServiceKey>(key: K, opts: AwsClientOptions, count: CallCount, credentials?: () => Promise<TemporaryCredentials>): Promise<AwsClients[K]> {
+async function createClient<K extends AwsServiceKey>(key: K, opts: AwsClientOptions, count: CallCount, credentials?: CredentialProvider): Promise<AwsClients[K]> {
   const Client = await sdk[key]()
   const client = new Client({ ...clientConfig(key, opts), ...(credentials ? { credentials } : {}) }) as AwsClients[K]
   instrument(client as unknown as { middlewareStack: MiddlewareStackLike }, key, count, opts.readOnly ?? false)
@@ -79,7 +90,7 @@ async function createClient<K extends AwsServiceKey>(key: K, opts: AwsClientOpti
 export async function createAwsClients(opts: AwsClientOptions = {}): Promise<CountedAwsClients> {
   const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
   const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
-  const credentials = opts.role ? await assumedRole(opts.role, opts) : undefined
+  const credentials = await roleCredentials(opts)
   const [route53, ecs, eventbridge, scheduler] = await Promise.all((['route53', 'ecs', 'eventbridge', 'scheduler'] as const).map((k) => createClient(k, opts, counts[k], credentials)))
   // CloudWatch only serves gates: its package is loaded the first time a gate reads alarms.
   const cloudwatch = lazyClient('cloudwatch', opts, counts.cloudwatch, async () => credentials)
@@ -92,36 +103,6 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
 
 
 /**
- * One credential provider for the four clients: the role is assumed (STS AssumeRole) with the
- * source credentials of `profile`, else of the default chain, and assumed again shortly before
- * the temporary credentials expire, which is what the SDK's fromTemporaryCredentials does. STS is
- * the client the SDK itself uses for roles in shared config (it ships with every client package),
- * imported only when a target names a role.
- */
-async function assumedRole(roleArn: string, opts: AwsClientOptions): Promise<() => Promise<TemporaryCredentials>> {
-  const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/nested-clients/sts')
-  const sts = new STSClient({ ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) })
-  let cached: TemporaryCredentials | undefined
-  return async () => {
-    if (cached?.expiration && cached.expiration.getTime() - Date.now() > 5 * 60_000) return cached
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'switchover-playbook' }))
-    const c = out.Credentials
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new RoleNotAssumed(roleArn)
-    cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) }
-    return cached
-  }
-}
-
-type TemporaryCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }
-
-/** STS answered AssumeRole without credentials. */
-export class RoleNotAssumed extends Error {
-  constructor(roleArn: string) {
-    super(`assuming role ${roleArn} returned no credentials; check the role's trust policy for the caller (aws sts get-caller-identity)`)
-  }
-}
-
-/**
  * The same clients, each built (and its SDK package imported) on its first call: a playbook that
  * never touches Scheduler never loads its SDK. Methods only: every call returns a promise.
  */
@@ -129,10 +110,26 @@ export function createLazyAwsClients(opts: AwsClientOptions = {}): CountedAwsCli
   const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
   const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
   // One assumed-role provider for every service, made on the first call that needs it.
-  let role: Promise<() => Promise<TemporaryCredentials>> | undefined
-  const credentials = async () => (opts.role ? await (role ??= assumedRole(opts.role, opts)) : undefined)
+  let role: Promise<CredentialProvider | undefined> | undefined
+  const credentials = () => (role ??= roleCredentials(opts))
   const clients = Object.fromEntries(keys.map((k) => [k, lazyClient(k, opts, counts[k], credentials)])) as unknown as AwsClients
   return { ...clients, counts: () => structuredClone(counts) }
+}
+
+/** The role's credential provider (role.ts and the STS package load only when there is a role). */
+async function roleCredentials(opts: AwsClientOptions): Promise<CredentialProvider | undefined> {
+  if (opts.credentials) return opts.credentials
+  if (!opts.role) return undefined
+  const { assumedRoleCredentials } = await import('./role.js')
+  return assumedRoleCredentials({
+    roleArn: opts.role,
+    ...(opts.target !== undefined ? { target: opts.target } : {}),
+    ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+    ...(opts.region ? { region: opts.region } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  })
 }
 
 function clientConfig(key: AwsServiceKey, opts: AwsClientOptions): Record<string, unknown> {
@@ -184,7 +181,7 @@ function instrument(client: { middlewareStack: MiddlewareStackLike }, key: AwsSe
 }
 
 /** A client built (and its SDK package imported) on its first call; methods only, each returns a promise. */
-function lazyClient(key: AwsServiceKey, opts: AwsClientOptions, count: CallCount, credentials: () => Promise<(() => Promise<TemporaryCredentials>) | undefined>): unknown {
+function lazyClient(key: AwsServiceKey, opts: AwsClientOptions, count: CallCount, credentials: () => Promise<CredentialProvider | undefined>): unknown {
   let client: Promise<Record<string, (...a: unknown[]) => unknown>> | undefined
   return new Proxy({}, {
     get(_, name) {

@@ -16,6 +16,12 @@ export class ClientUnavailable extends Error {
   }
 }
 
+/** The same factories, telling the AWS one which run its clients act for. */
+export function forRun(factories: ClientFactories, runId: string): ClientFactories {
+  const aws = factories.aws
+  return aws ? { ...factories, aws: (o) => aws({ ...o, runId }) } : factories
+}
+
 export class ClientPool {
   private readonly awsP = new Map<string, Promise<AwsClients>>()
   private readonly kubeP = new Map<string, Promise<KubeApi>>()

@@ -18,7 +18,7 @@ import type { Change, StepType } from '../contract.js'
 import { Interrupted, PreflightRefused, StepFailed, UsageError, messageOf } from '../errors.js'
 import { newRunId } from '../journal/run-id.js'
 import type { RunStatus } from '../journal/entries.js'
-import { ClientPool } from './clients.js'
+import { ClientPool, forRun } from './clients.js'
 import { applyContext, stepContext, type ContextBase } from './context.js'
 import { preflight } from './preflight.js'
 import { selectionSkip } from './planner.js'
@@ -57,7 +57,8 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
   const pinned = resumed?.state.begin?.rollbackOf
   const source = playbook.rollbackOf ? await sourceRun(journal, pinned ? { ...playbook.rollbackOf, run: pinned } : playbook.rollbackOf, env) : undefined
   const prior: RunState = resumed?.state ?? foldRun([])
-  const unplannable = await preflight(playbook, deps, prior, source)
+  const clients = forRun(deps.clients, runId)
+  const unplannable = await preflight(playbook, { ...deps, clients }, prior, source)
   if (unplannable.length > 0) {
     for (const s of unplannable) emit({ kind: 'step-failed', step: s.step, phase: 'preflight', error: new PreflightRefused(s.step, s.error).message })
     emit({ kind: 'notice', level: 'warn', message: `run refused by its preflight: ${unplannable.length} step(s) cannot be planned (${unplannable.map((s) => s.step).join(', ')}); nothing was changed${resumed ? ` and run ${runId} stays as it was (rerun to resume it, or roll it back)` : ' and no run was journaled'}` })
@@ -76,7 +77,7 @@ export async function run(playbook: Playbook, deps: EngineDeps): Promise<RunResu
 
   const base: ContextBase = {
     runId,
-    pool: new ClientPool(deps.clients, false),
+    pool: new ClientPool(clients, false),
     clock: deps.clock,
     options: { force: options.force, skipTtlWait: options.skipTtlWait, yes: options.yes },
     facts: [...prior.facts],

@@ -10,7 +10,7 @@
 import { UsageError } from '../errors.js'
 import type { Journal } from '../journal/journal.js'
 import { isRunId, newRunId } from '../journal/run-id.js'
-import { ClientPool } from './clients.js'
+import { ClientPool, forRun } from './clients.js'
 import { revertTargets } from './execute.js'
 import { reportLeft } from './left.js'
 import { Recorder } from './recorder.js'
@@ -70,7 +70,7 @@ export async function rollback(target: string | TargetRun, deps: RollbackDeps, o
   const outcome = await revertAll(
     targets,
     {
-      pool: new ClientPool(deps.clients, false),
+      pool: new ClientPool(forRun(deps.clients, runId), false),
       clock: deps.clock,
       options: { force: opts.force, skipTtlWait: false, yes: true },
       facts: [...found.state.facts],

@@ -18,7 +18,8 @@ export type { Playbook, ResolvedStep } from '../playbook/types.js'
  * resolves it to a region and profile or role, or a kubeconfig context, and rejects an unknown one.
  */
 export type ClientFactories = {
-  aws?: (o: { readOnly: boolean; target?: string }) => Promise<AwsClients>
+  /** `runId`: the run the clients act for (names an assumed role's session); none for plan. */
+  aws?: (o: { readOnly: boolean; target?: string; runId?: string }) => Promise<AwsClients>
   kube?: (o: { readOnly: boolean; target?: string }) => Promise<KubeApi>
   /** The playbook's files (manifests, render commands), relative to its directory. */
   files?: () => StepFiles

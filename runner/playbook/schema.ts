@@ -56,15 +56,14 @@ export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$
 export const awsTargetSchema = z
   .strictObject({
     region: z.string().min(1).optional().describe('AWS region of this target, e.g. us-west-1.'),
-    profile: z.string().min(1).optional().describe('AWS shared-config profile (not with role).'),
+    profile: z.string().min(1).optional().describe('AWS shared-config profile; with role, the profile whose credentials assume it.'),
     role: z
       .string()
       .regex(ROLE_ARN_PATTERN, { error: 'expected a role ARN such as arn:aws:iam::123456789012:role/switchover' })
       .optional()
-      .describe('ARN of an IAM role to assume, with the credentials of the default chain (not with profile).'),
+      .describe('ARN of an IAM role to assume (STS AssumeRole), with the credentials of profile, else of the default chain.'),
   })
-  .refine((t) => !(t.profile !== undefined && t.role !== undefined), { error: 'give a profile or a role to assume, not both' })
-  .describe('A named AWS target: region, and profile or role.')
+  .describe('A named AWS target: region, and a profile and/or a role to assume.')
 
 export const clusterTargetSchema = z
   .strictObject({ context: z.string().min(1).describe('kubeconfig context of this cluster.') })
