@@ -14,12 +14,14 @@ export const GATE_VAR = 'killGateUrl'
 /** One weighted step of the playbook: what the gate server needs to tell the stage from the estate. */
 export type WeightedStep = { step: string; record: string; from: string; to: string; stages: number[] }
 
-export type GatedPlaybook = { file: string; weighted: WeightedStep[] }
+/** `environments`: the names the playbook declares (none: it runs without --env). */
+export type GatedPlaybook = { file: string; weighted: WeightedStep[]; environments: string[] }
 
 export async function gatedPlaybook(original: string, work: string): Promise<GatedPlaybook> {
   const doc = parseDocument(await readFile(original, 'utf8'))
   const weighted: WeightedStep[] = []
-  const steps = (doc.toJS() as { steps?: Array<{ id: string; type: string; with?: Record<string, any> }> }).steps ?? []
+  const js = doc.toJS() as { environments?: Record<string, unknown>; steps?: Array<{ id: string; type: string; with?: Record<string, any> }> }
+  const steps = js.steps ?? []
   for (const [i, s] of steps.entries()) {
     const w = s.with?.weighted
     if (s.type !== 'route53.records' || !(w?.gate || w?.gates)) continue
@@ -35,5 +37,5 @@ export async function gatedPlaybook(original: string, work: string): Promise<Gat
   for (const e of await readdir(dir)) if (e !== basename(original)) await symlink(join(dir, e), join(tree, basename(dir), e))
   const file = join(tree, basename(dir), basename(original))
   await writeFile(file, doc.toString())
-  return { file, weighted }
+  return { file, weighted, environments: Object.keys(js.environments ?? {}) }
 }
