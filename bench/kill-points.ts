@@ -68,6 +68,9 @@ const { values: flags } = parseArgs({
   },
 })
 
+/** A check at the last stage is one of the bake's (a step without a bake checks no gate there). */
+const gateLabel = (w: WeightedStep, stage: number) => (stage === w.stages.at(-1) ? `gate during the bake at ${stage}%` : `gate after the ${stage}% stage`)
+
 /** Team state of one kill point (a prefix of its own under --state), or none: the local state directory. */
 const stateArgs = (stateDir: string) => (flags.state ? ['--state', `${flags.state.replace(/\/+$/, '')}/${stateDir.split('/').at(-1)}`] : [])
 
@@ -201,7 +204,7 @@ async function main(): Promise<number> {
   const gated = await gatedPlaybook(original, work)
   const jobs = Math.max(1, Number(flags.jobs))
   const serves = await Promise.all(Array.from({ length: jobs }, (_, i) => startServe(CLI, ROOT, join(work, `serve-${i}`))))
-  // One weighted step is what the gate server tells stages of (the reference has one).
+  // One staged step is what the gate server tells stages of (the reference and the multi-cluster playbook have one).
   const gate = gated.weighted[0] ? await startGateServer(gated.weighted[0], serves.map((s) => () => s.dump())) : null
   const setup: Setup = {
     playbook: gated.weighted.length > 0 ? gated.file : original, env: flags.env ?? (gated.environments.includes('prod') ? 'prod' : (gated.environments[0] ?? null)), work, gate, weighted: gated.weighted.slice(0, 1),
@@ -216,7 +219,7 @@ async function main(): Promise<number> {
     const holds = phases.filter((p): p is HoldPhase => p !== 'gate')
     const queue: Point[] = [
       ...mutating.flatMap((call, i) => (only && !only.has(i + 1) ? [] : holds.map((phase) => ({ k: i + 1, phase, call })))),
-      ...(phases.includes('gate') ? gates.map((stage, i) => ({ k: i + 1, phase: 'gate' as const, call: `${setup.weighted[0]!.step}: gate after the ${stage}% stage` })) : []),
+      ...(phases.includes('gate') ? gates.map((stage, i) => ({ k: i + 1, phase: 'gate' as const, call: `${setup.weighted[0]!.step}: ${gateLabel(setup.weighted[0]!, stage)}` })) : []),
     ]
     const total = queue.length
     const outcomes: Outcome[] = []
