@@ -121,10 +121,12 @@ export const k8sApply: StepType<K8sApplyParams> = {
   async apply(ctx: ApplyContext, p: K8sApplyParams, changes: Change[]): Promise<void> {
     const desired = await loadManifests(ctx, p)
     await writeStates(ctx, changes, 'apply', new Map(desired.map((m) => [itemKey(refOf(m)), m])))
-    if (p.wait === false) return
-    const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
-    const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
-    await waitUntilReady(ctx, { workloads, services }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
+    await waitForRollouts(ctx, p, desired)
+  },
+
+  /** A run that died after its last apply call but before the wait: the rollouts are still waited for. */
+  async settle(ctx: ApplyContext, p: K8sApplyParams): Promise<void> {
+    await waitForRollouts(ctx, p, await loadManifests(ctx, p))
   },
 
   async applyRestore(ctx: ApplyContext, _p: K8sApplyParams, changes: Change[]): Promise<void> {
@@ -140,6 +142,14 @@ function planOf(now: Observed): Plan {
   const plan = (now as PlannedObserved)[PLAN]
   if (!plan) throw new ApplyFailed(TYPE, 'diff', 'the observed state carries no manifests', 'Pass diff the value observe returned, unchanged')
   return plan
+}
+
+/** Every Deployment and StatefulSet of the manifests rolled out, every Service with a selector with ready endpoints. */
+async function waitForRollouts(ctx: ApplyContext, p: K8sApplyParams, desired: KubeObject[]): Promise<void> {
+  if (p.wait === false) return
+  const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
+  const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
+  await waitUntilReady(ctx, { workloads, services }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
 }
 
 /**
