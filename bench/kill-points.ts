@@ -1,14 +1,15 @@
 /**
- * Kill-point harness (invariant 4): for every mutating call k of the reference run, twice (the
- * runner killed with SIGKILL while call k is in flight, and right after call k returned), and
- * during every gate of a weighted shift (the gate's check held unanswered), a rerun must finish
- * (exit 0), a rollback must finish (exit 0), the estate must equal the seed, the cron ledger must
- * show no scheduled time run twice or on both platforms, and every stage of a weighted shift but
- * the last must have passed its gate while the records were at that stage (a resumed stage is
- * finished and gated, not skipped).
+ * Kill-point harness (invariant 4): for every mutating call k of a clean run of the playbook (the
+ * reference by default), twice (the runner killed with SIGKILL while call k is in flight, and
+ * right after call k returned), and during every gate of a staged shift (the gate's check held
+ * unanswered), a rerun must finish (exit 0), a rollback must finish (exit 0), the estate must equal
+ * the seed, the cron ledger must show no scheduled time run twice or on both platforms, and every
+ * stage of a staged shift but the last must have passed its gate while the records (or the mesh
+ * object) were at that stage (a resumed stage is finished and gated, not skipped).
  *
- * The weighted steps' gates are replaced by an HTTP gate on the harness's own gate server
- * (bench/kill/gated-playbook.ts), which sees the stage at each check and can hold one.
+ * The gates of weighted `route53.records` steps and of `mesh.shift` steps are replaced by an HTTP
+ * gate on the harness's own gate server (bench/kill/gated-playbook.ts), which sees the stage at
+ * each check and can hold one.
  *
  * `playbook sandbox serve` runs in processes of its own (one per worker); the runner reaches it
  * through the serve exports, so its waits stay virtual (remote clock). The hold of the sandbox's

@@ -1,8 +1,8 @@
 /**
  * The harness's gate server: the HTTP gate of the staged steps (see gated-playbook.ts) points
  * here, one path per sandbox. At each check it reads the sandbox's estate and notes the stage the
- * records or the mesh object are at (percent of the pair's weight on `to`) when it answered 200, and, when
- * told to, holds the n-th check unanswered so the runner can be killed during that gate.
+ * records or the mesh object are at (percent of the pair's weight on `to`) when it answered 200,
+ * and, when told to, holds the n-th check unanswered so the runner can be killed during that gate.
  */
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
