@@ -1,14 +1,15 @@
 /**
- * Kill-point harness (invariant 4): for every mutating call k of the reference run, twice (the
- * runner killed with SIGKILL while call k is in flight, and right after call k returned), and
- * during every gate of a weighted shift (the gate's check held unanswered), a rerun must finish
- * (exit 0), a rollback must finish (exit 0), the estate must equal the seed, the cron ledger must
- * show no scheduled time run twice or on both platforms, and every stage of a weighted shift but
- * the last must have passed its gate while the records were at that stage (a resumed stage is
- * finished and gated, not skipped).
+ * Kill-point harness (invariant 4): for every mutating call k of a clean run of the playbook (the
+ * reference by default), twice (the runner killed with SIGKILL while call k is in flight, and
+ * right after call k returned), and during every gate of a staged shift (the gate's check held
+ * unanswered), a rerun must finish (exit 0), a rollback must finish (exit 0), the estate must equal
+ * the seed, the cron ledger must show no scheduled time run twice or on both platforms, and every
+ * stage of a staged shift but the last must have passed its gate while the records (or the mesh
+ * object) were at that stage (a resumed stage is finished and gated, not skipped).
  *
- * The weighted steps' gates are replaced by an HTTP gate on the harness's own gate server
- * (bench/kill/gated-playbook.ts), which sees the stage at each check and can hold one.
+ * The gates of weighted `route53.records` steps and of `mesh.shift` steps are replaced by an HTTP
+ * gate on the harness's own gate server (bench/kill/gated-playbook.ts), which sees the stage at
+ * each check and can hold one.
  *
  * `playbook sandbox serve` runs in processes of its own (one per worker); the runner reaches it
  * through the serve exports, so its waits stay virtual (remote clock). The hold of the sandbox's
@@ -21,12 +22,16 @@
  * with the lock id the refused rerun names, and reruns.
  *
  *   npm run test:kill [-- --jobs 2] [--points 3,7] [--phase in-flight|after|gate] [--env prod] [--state s3://BUCKET/PREFIX]
+ *                     [--playbook playbooks/multi-cluster.yaml]
+ *
+ * `--env` defaults to the playbook's `prod` environment (else its first; none for a playbook without
+ * environments, whose steps name their targets: `aws: ecs`, `cluster: eks`).
  *
  * Prints the number of kill points and how many passed; exits 1 if any failed.
  */
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -45,7 +50,8 @@ const CLI = join(ROOT, 'dist/runner/cli.js')
 /** Real-time limit of one runner invocation (waits are virtual; a run takes seconds). */
 const STEP_LIMIT_MS = 180_000
 
-type Setup = { playbook: string; env: string; work: string; credentials: Record<string, string>; gate: GateServer | null; weighted: WeightedStep[] }
+/** `env`: the --env of every run (null for a playbook without environments, e.g. one of named targets only). */
+type Setup = { playbook: string; env: string | null; work: string; credentials: Record<string, string>; gate: GateServer | null; weighted: WeightedStep[] }
 /** Killed at mutating call k (phase in-flight or after), or during the k-th gate check (phase gate). */
 type Point = { k: number; phase: HoldPhase | 'gate'; call: string }
 /** A sandbox and its lane on the gate server. */
@@ -57,11 +63,14 @@ const { values: flags } = parseArgs({
     jobs: { type: 'string', default: '2' },
     points: { type: 'string' },
     phase: { type: 'string' },
-    env: { type: 'string', default: 'prod' },
+    env: { type: 'string' },
     playbook: { type: 'string', default: join(ROOT, 'playbooks/switchover.yaml') },
     state: { type: 'string' },
   },
 })
+
+/** A check at the last stage is one of the bake's (a step without a bake checks no gate there). */
+const gateLabel = (w: WeightedStep, stage: number) => (stage === w.stages.at(-1) ? `gate during the bake at ${stage}%` : `gate after the ${stage}% stage`)
 
 /** Team state of one kill point (a prefix of its own under --state), or none: the local state directory. */
 const stateArgs = (stateDir: string) => (flags.state ? ['--state', `${flags.state.replace(/\/+$/, '')}/${stateDir.split('/').at(-1)}`] : [])
@@ -75,12 +84,13 @@ function runnerEnv(serve: ServeProcess, setup: Setup): Record<string, string> {
   return { ...env, ...endpoints, ...setup.credentials, NODE_NO_WARNINGS: '1' }
 }
 
-// The serve kubeconfig has one context, `sandbox`; the playbook's environments name their own.
+// Under serve the runner ignores the playbook's contexts: the default cluster is the kubeconfig's
+// current context (`sandbox`), and a named cluster (`cluster: legacy`) is serve's context of that name.
 const runArgs = (s: Setup, stateDir: string, lane: number) => [
-  'run', s.playbook, '--env', s.env, '--context', 'sandbox', '--yes', '--state-dir', stateDir, ...stateArgs(stateDir), '--output', 'json',
+  'run', s.playbook, ...(s.env === null ? [] : ['--env', s.env]), '--yes', '--state-dir', stateDir, ...stateArgs(stateDir), '--output', 'json',
   ...(s.gate ? ['--var', `${GATE_VAR}=${s.gate.url(lane)}`] : []),
 ]
-const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--context', 'sandbox', '--state-dir', stateDir, ...stateArgs(stateDir), '--output', 'json']
+const rollbackArgs = (stateDir: string) => ['rollback', '--last', '--yes', '--state-dir', stateDir, ...stateArgs(stateDir), '--output', 'json']
 
 /** Journal lines of every run of the point: local files, or the S3 journal of its prefix. */
 async function journalsOf(serve: ServeProcess, stateDir: string): Promise<Array<{ name: string; lines: any[] }>> {
@@ -190,13 +200,15 @@ async function main(): Promise<number> {
   // Any profile an environment names resolves to dummy keys; the endpoints are the sandbox's.
   await writeFile(credentialsFile, ['prod', 'test', 'default'].map((p) => `[${p}]\naws_access_key_id=sandbox\naws_secret_access_key=sandbox\n`).join(''))
   await writeFile(join(work, 'config'), '')
-  const gated = await gatedPlaybook(flags.playbook!, work)
+  // Absolute: the gated copy links the playbook's directory and its parent.
+  const original = resolve(flags.playbook!)
+  const gated = await gatedPlaybook(original, work)
   const jobs = Math.max(1, Number(flags.jobs))
   const serves = await Promise.all(Array.from({ length: jobs }, (_, i) => startServe(CLI, ROOT, join(work, `serve-${i}`))))
-  // One weighted step is what the gate server tells stages of (the reference has one).
+  // One staged step is what the gate server tells stages of (the reference and the multi-cluster playbook have one).
   const gate = gated.weighted[0] ? await startGateServer(gated.weighted[0], serves.map((s) => () => s.dump())) : null
   const setup: Setup = {
-    playbook: gated.weighted.length > 0 ? gated.file : flags.playbook!, env: flags.env!, work, gate, weighted: gated.weighted.slice(0, 1),
+    playbook: gated.weighted.length > 0 ? gated.file : original, env: flags.env ?? (gated.environments.includes('prod') ? 'prod' : (gated.environments[0] ?? null)), work, gate, weighted: gated.weighted.slice(0, 1),
     credentials: { AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: join(work, 'config') },
   }
   const lanes: Lane[] = serves.map((serve, lane) => ({ serve, lane }))
@@ -208,7 +220,7 @@ async function main(): Promise<number> {
     const holds = phases.filter((p): p is HoldPhase => p !== 'gate')
     const queue: Point[] = [
       ...mutating.flatMap((call, i) => (only && !only.has(i + 1) ? [] : holds.map((phase) => ({ k: i + 1, phase, call })))),
-      ...(phases.includes('gate') ? gates.map((stage, i) => ({ k: i + 1, phase: 'gate' as const, call: `${setup.weighted[0]!.step}: gate after the ${stage}% stage` })) : []),
+      ...(phases.includes('gate') ? gates.map((stage, i) => ({ k: i + 1, phase: 'gate' as const, call: `${setup.weighted[0]!.step}: ${gateLabel(setup.weighted[0]!, stage)}` })) : []),
     ]
     const total = queue.length
     const outcomes: Outcome[] = []

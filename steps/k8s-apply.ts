@@ -122,10 +122,12 @@ export const k8sApply: StepType<K8sApplyParams> = {
   async apply(ctx: ApplyContext, p: K8sApplyParams, changes: Change[]): Promise<void> {
     const desired = await loadManifests(ctx, p)
     const written = await writeStates(ctx, changes, 'apply', new Map(desired.map((m) => [itemKey(refOf(m)), m])))
-    if (p.wait === false) return
-    const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
-    const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
-    await waitUntilReady(ctx, { workloads, services, written }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
+    await waitForRollouts(ctx, p, desired, written)
+  },
+
+  /** A run that died after its last apply call but before the wait: the rollouts are still waited for. */
+  async settle(ctx: ApplyContext, p: K8sApplyParams): Promise<void> {
+    await waitForRollouts(ctx, p, await loadManifests(ctx, p))
   },
 
   async applyRestore(ctx: ApplyContext, _p: K8sApplyParams, changes: Change[]): Promise<void> {
@@ -141,6 +143,15 @@ function planOf(now: Observed): Plan {
   const plan = (now as PlannedObserved)[PLAN]
   if (!plan) throw new ApplyFailed(TYPE, 'diff', 'the observed state carries no manifests', 'Pass diff the value observe returned, unchanged')
   return plan
+}
+
+/** Every Deployment and StatefulSet of the manifests rolled out, every Service with a selector with ready endpoints. */
+/** `written`: the answers of the writes just made, the first look at what they wrote (none in a settle). */
+async function waitForRollouts(ctx: ApplyContext, p: K8sApplyParams, desired: KubeObject[], written?: Map<string, KubeObject>): Promise<void> {
+  if (p.wait === false) return
+  const workloads = desired.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(refOf)
+  const services = desired.filter((m) => m.kind === 'Service' && hasSelector(m)).map(refOf)
+  await waitUntilReady(ctx, { workloads, services, written }, durationMs(p.wait.timeout), durationMs(p.wait.interval))
 }
 
 /**

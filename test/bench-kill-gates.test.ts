@@ -1,6 +1,7 @@
 /**
- * The kill-point harness's gate pieces: the playbook it kills (weighted gates become an HTTP gate
- * on its server, relative paths still resolve), the stage it reads from a dump, the server holding
+ * The kill-point harness's gate pieces: the playbook it kills (weighted and mesh gates become an
+ * HTTP gate on its server, relative paths still resolve), the stage it reads from a dump (records,
+ * or a mesh object in its cluster), the server holding
  * the n-th check, and the check that every stage but the last passed its gate.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -11,7 +12,7 @@ import { ungatedStages } from '../bench/kill/checks.js'
 import { gatedPlaybook } from '../bench/kill/gated-playbook.js'
 import { stageOf, startGateServer, type GateServer } from '../bench/kill/gate-server.js'
 import { loadPlaybook } from '../runner/playbook/index.js'
-import { REFERENCE } from './helpers/reference-run.js'
+import { REFERENCE, ROOT } from './helpers/reference-run.js'
 
 const dirs: string[] = []
 let server: GateServer | undefined
@@ -21,7 +22,11 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
 })
 
-const website = { step: 'shift-website', record: 'www', from: 'ecs', to: 'eks', stages: [10, 50, 100] }
+const website = { kind: 'route53' as const, step: 'shift-website', record: 'www', from: 'ecs', to: 'eks', stages: [10, 50, 100] }
+const mesh = { kind: 'mesh' as const, step: 'shift-mesh', record: 'website', cluster: 'legacy', from: 'website-ecs', to: 'website-eks', stages: [50, 100] }
+const splitAt = (eks: number) => ({ clusters: { legacy: { objects: [
+  { kind: 'TrafficSplit', metadata: { name: 'website', namespace: 'shop' }, spec: { backends: [{ service: 'website-ecs', weight: 100 - eks }, { service: 'website-eks', weight: eks }] } },
+] } } })
 const dumpAt = (eks: number) => ({ route53: { zones: [{ RecordSets: [
   { Name: 'www.example.com.', SetIdentifier: 'ecs', Weight: 100 - eks },
   { Name: 'www.example.com.', SetIdentifier: 'eks', Weight: eks },
@@ -37,6 +42,19 @@ describe('kill-point harness gates', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.problems))
     const step = r.playbook.steps.find((s) => s.id === 'shift-website')!
     expect((step.params as { weighted: { gate: unknown } }).weighted.gate).toEqual({ http: { url: 'http://127.0.0.1:1/gate/0', expectStatus: 200, times: 1, intervalSeconds: 0 } })
+  })
+
+  it('rewrites the gates of the multi-cluster mesh shift to the HTTP gate, checked at the start, middle and end of its bake', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'kill-gates-'))
+    dirs.push(work)
+    const gated = await gatedPlaybook(join(ROOT, 'playbooks/multi-cluster.yaml'), work)
+    expect(gated.weighted).toEqual([mesh])
+    expect(gated.environments).toEqual([])
+    const r = await loadPlaybook(gated.file, { vars: { killGateUrl: 'http://127.0.0.1:1/gate/0' } })
+    if (!r.ok) throw new Error(JSON.stringify(r.problems))
+    const step = r.playbook.steps.find((s) => s.id === 'shift-mesh')!
+    expect(step.params).toMatchObject({ bake: '5m', gates: [{ http: { url: 'http://127.0.0.1:1/gate/0', expectStatus: 200, times: 1, intervalSeconds: 150 } }] })
+    expect([stageOf(splitAt(0), mesh), stageOf(splitAt(50), mesh), stageOf({ clusters: {} }, mesh)]).toEqual([0, 50, null])
   })
 
   it('flags every stage but the last without a passed gate', () => {

@@ -86,4 +86,15 @@ describe('kill-point TTL gate check', () => {
     const { ungatedSwitches } = await import('../bench/kill/checks.js')
     expect(ungatedSwitches(lines)).toEqual(['route53:Z:b.x.:CNAME:- was switched without a TTL-lowered fact (no TTL gate)'])
   })
+
+  it('matches the facts of a step on a named AWS target (`aws: dns`) to its `@dns/...` items', async () => {
+    const { ungatedSwitches } = await import('../bench/kill/checks.js')
+    const onTarget = lines.map((l) => ({
+      ...l,
+      ...(l.t === 'step' ? { aws: 'dns' } : {}),
+      ...(l.key ? { key: `@dns/${l.key}` } : {}),
+      ...(l.keys ? { keys: l.keys.map((k) => `@dns/${k}`) } : {}),
+    }))
+    expect(ungatedSwitches(onTarget)).toEqual(['@dns/route53:Z:b.x.:CNAME:- was switched without a TTL-lowered fact (no TTL gate)'])
+  })
 })

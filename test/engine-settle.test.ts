@@ -2,13 +2,15 @@
  * A crash between a change and the fact that records it (the process dies after the call
  * returned, before the fact is durable): the resumed run finds nothing left to change in that
  * step, yet the facts later steps rely on must still be journaled (`settle`), or the TTL gate and
- * the cron handover would run without them.
+ * the cron handover would run without them; and what a step waits for after its calls (rollouts)
+ * must still be waited for, or the next step acts on workloads that are not ready.
  */
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../runner/journal/entries.js'
 import type { FileJournal } from '../runner/journal/file.js'
 import { dyingJournal } from './helpers/dying-journal.js'
-import { entriesOf, openWorld, runReference, type World } from './helpers/reference-run.js'
+import { entriesOf, openWorld, ROOT, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
 afterEach(async () => {
@@ -16,12 +18,13 @@ afterEach(async () => {
   w = undefined
 })
 
-async function crashThenResume(world: World, dies: (e: JournalEntry) => boolean) {
+async function crashThenResume(world: World, dies: (e: JournalEntry) => boolean, file?: string) {
   const real = world.journal
+  const env = file ? null : 'prod'
   world.journal = dyingJournal(real, dies) as FileJournal
-  await runReference(world, 'prod').catch(() => undefined)
+  await runReference(world, env, { file }).catch(() => undefined)
   world.journal = real
-  const resumed = await runReference(world, 'prod')
+  const resumed = await runReference(world, env, { file })
   expect(resumed.resumed).toBe(true)
   expect(resumed.status).toBe('done')
   return entriesOf(world, resumed.runId)
@@ -52,5 +55,15 @@ describe('settle: facts lost in a crash are journaled on resume', () => {
     expect(disabled.map((f) => f.job).sort()).toEqual(['prod-inventory-sync', 'prod-orders-cleanup', 'prod-orders-hourly-report', 'prod-website-sitemap'])
     // Exactly one fact per job: settle adds only the missing one.
     expect(new Set(disabled.map((f) => f.job)).size).toBe(disabled.length)
+  })
+
+  it('every manifest applied but the step never done: the resume still waits for the rollouts, so the mesh shift after it finds its backend ready', async () => {
+    w = await openWorld()
+    // The multi-cluster playbook deploys 10 objects to eks; the process dies journaling the last one applied.
+    let applied = 0
+    const entries = await crashThenResume(w, (e) => e.t === 'applied' && e.step === 'deploy-eks' && ++applied === 10, join(ROOT, 'playbooks/multi-cluster.yaml'))
+    const waited = entries.filter((e) => e.t === 'wait' && e.step === 'deploy-eks')
+    expect(waited.length).toBeGreaterThan(0)
+    expect(entries.some((e) => e.t === 'done' && e.step === 'shift-mesh')).toBe(true)
   })
 })

@@ -1,15 +1,15 @@
 /**
  * mesh.shift across two clusters of one playbook (the targets of the playbook: `legacy` and `eks`,
- * each a Kubernetes API of the sandbox with the shop's TrafficSplit seeded): each stage moves the
- * split of both clusters, the two are two items (`@legacy/...`, `@eks/...`), and the rollback puts
- * both back, leaving the estate as it was seeded.
+ * each a Kubernetes API of the sandbox with the shop's TrafficSplit and its backend Services seeded;
+ * in eks, website-eks is the website's own pods, deployed first): each stage moves the split of
+ * both clusters, the two are two items (`@legacy/...`, `@eks/...`), and the rollback puts both
+ * back, leaving the estate as it was seeded.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { websiteBackends } from './helpers/mesh-backends.js'
-import { entriesOf, openWorld, rollbackLast, runReference, type World } from './helpers/reference-run.js'
+import { entriesOf, openWorld, rollbackLast, ROOT, runReference, type World } from './helpers/reference-run.js'
 
 let w: World | undefined
 let dir: string | undefined
@@ -27,14 +27,10 @@ clusters:
   eks: { context: eks }
 defaults: { onFailure: rollback }
 steps:
-  - id: backends-legacy
-    type: k8s.apply
-    cluster: legacy
-    with: { path: backends.yaml, namespace: shop, wait: { timeout: 5m, interval: 5s } }
-  - id: backends-eks
+  - id: website-eks
     type: k8s.apply
     cluster: eks
-    with: { path: backends.yaml, namespace: shop, wait: { timeout: 5m, interval: 5s } }
+    with: { path: website.yaml, namespace: shop, wait: { timeout: 5m, interval: 5s } }
   - id: shift
     type: mesh.shift
     with:
@@ -57,7 +53,7 @@ describe('mesh.shift in two clusters', () => {
   it('moves both clusters stage by stage as two items, and the rollback puts both back', async () => {
     w = await openWorld()
     dir = await mkdtemp(join(tmpdir(), 'mesh-two-'))
-    await writeFile(join(dir, 'backends.yaml'), websiteBackends())
+    await copyFile(join(ROOT, 'fixtures/manifests/shop/website.yaml'), join(dir, 'website.yaml'))
     await writeFile(join(dir, 'mesh.yaml'), playbook)
     const seed = w.sb.dump()
     expect(weightsIn(w, 'legacy')).toEqual({ 'website-ecs': 100, 'website-eks': 0 })

@@ -50,21 +50,27 @@ export function ledgerOf(dump: unknown): LedgerEntry[] {
   return ((dump as { ledger?: LedgerEntry[] }).ledger ?? []).slice()
 }
 
-type JournalLine = { t: string; step?: string; type?: string; key?: string; keys?: string[]; kind?: string; data?: Record<string, unknown> }
+type JournalLine = { t: string; step?: string; type?: string; aws?: string; key?: string; keys?: string[]; kind?: string; data?: Record<string, unknown> }
 
 /**
  * Invariant 7 as the journal shows it: every record a `route53.records` step applied whose TTL a
  * `route53.ttl` step of the same run lowered must have a `route53.ttl-lowered` fact (what the TTL
- * gate waits on); without one the switch went ahead ungated.
+ * gate waits on); without one the switch went ahead ungated. Items of a step on a named AWS target
+ * (`aws: dns`) carry it as `@dns/...`; the facts name the record alone, in the target of their step.
  */
 export function ungatedSwitches(lines: readonly JournalLine[]): string[] {
   const typeOf = new Map<string, string>()
-  for (const l of lines) if (l.t === 'step' && l.step && l.type) typeOf.set(l.step, l.type)
+  const targetOf = new Map<string, string>()
+  for (const l of lines) {
+    if (l.t !== 'step' || !l.step || !l.type) continue
+    typeOf.set(l.step, l.type)
+    if (l.aws) targetOf.set(l.step, `@${l.aws}/`)
+  }
   const lowered = new Set(lines.filter((l) => l.t === 'item' && typeOf.get(l.step!) === 'route53.ttl').map((l) => l.key!))
   const gated = new Set(
     lines
       .filter((l) => l.t === 'fact' && l.kind === 'route53.ttl-lowered')
-      .map((l) => `route53:${l.data!.zoneId}:${l.data!.name}:${l.data!.type}:${l.data!.setIdentifier ?? '-'}`),
+      .map((l) => `${targetOf.get(l.step!) ?? ''}route53:${l.data!.zoneId}:${l.data!.name}:${l.data!.type}:${l.data!.setIdentifier ?? '-'}`),
   )
   const switched = lines.filter((l) => l.t === 'applied' && typeOf.get(l.step!) === 'route53.records').flatMap((l) => l.keys ?? [])
   return [...new Set(switched.filter((k) => lowered.has(k) && !gated.has(k)))].map((k) => `${k} was switched without a TTL-lowered fact (no TTL gate)`)

@@ -1,8 +1,8 @@
 /**
- * The harness's gate server: the HTTP gate of the weighted steps (see gated-playbook.ts) points
+ * The harness's gate server: the HTTP gate of the staged steps (see gated-playbook.ts) points
  * here, one path per sandbox. At each check it reads the sandbox's estate and notes the stage the
- * records are at (percent of the pair's weight on the `to` set) when it answered 200, and, when
- * told to, holds the n-th check unanswered so the runner can be killed during that gate.
+ * records or the mesh object are at (percent of the pair's weight on `to`) when it answered 200,
+ * and, when told to, holds the n-th check unanswered so the runner can be killed during that gate.
  */
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -23,15 +23,32 @@ export type GateServer = {
   stop(): Promise<void>
 }
 
-type Dump = { route53?: { zones?: Array<{ RecordSets: Array<{ Name: string; SetIdentifier?: string; Weight?: number }> }> } }
+type Dump = {
+  route53?: { zones?: Array<{ RecordSets: Array<{ Name: string; SetIdentifier?: string; Weight?: number }> }> }
+  kubernetes?: { objects: MeshObject[] }
+  clusters?: Record<string, { objects: MeshObject[] }>
+}
+type MeshObject = { kind: string; metadata: { name: string }; spec?: any }
 
-/** Percent of the first record's weight on the `to` set, as the estate holds it now. */
+/** Percent of the pair's weight on `to` (null: the pair is not there). */
+const percent = (to: number, from: number | undefined) => (from === undefined ? null : to + from === 0 ? 0 : Math.round((100 * to) / (to + from)))
+
+/** The stage (percent on the `to` set or backend) the estate holds now: the first record's, or the mesh object's in its cluster. */
 export function stageOf(dump: unknown, w: WeightedStep): number | null {
-  for (const z of (dump as Dump).route53?.zones ?? []) {
+  const d = dump as Dump
+  if (w.kind === 'mesh') {
+    const store = w.cluster === 'default' ? d.kubernetes : d.clusters?.[w.cluster]
+    const o = store?.objects.find((x) => (x.kind === 'TrafficSplit' || x.kind === 'HTTPRoute') && x.metadata.name === w.record)
+    if (!o) return null
+    const backends: Array<{ name: string; weight?: number }> = o.kind === 'TrafficSplit'
+      ? (o.spec?.backends ?? []).map((b: { service: string; weight?: number }) => ({ name: b.service, weight: b.weight }))
+      : (o.spec?.rules?.[0]?.backendRefs ?? [])
+    return percent(backends.find((b) => b.name === w.to)?.weight ?? 0, backends.find((b) => b.name === w.from)?.weight ?? 0)
+  }
+  for (const z of d.route53?.zones ?? []) {
     const sets = z.RecordSets.filter((r) => r.Name.startsWith(`${w.record}.`))
-    const to = sets.find((r) => r.SetIdentifier === w.to)?.Weight ?? 0
-    const from = sets.find((r) => r.SetIdentifier === w.from)?.Weight
-    if (from !== undefined) return to + from === 0 ? 0 : Math.round((100 * to) / (to + from))
+    const stage = percent(sets.find((r) => r.SetIdentifier === w.to)?.Weight ?? 0, sets.find((r) => r.SetIdentifier === w.from)?.Weight)
+    if (stage !== null) return stage
   }
   return null
 }
