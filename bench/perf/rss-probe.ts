@@ -1,7 +1,8 @@
 /**
  * Preloaded into a measured CLI process (`node --import`): on exit it writes the process's peak
  * resident set size and CPU time to the file named by BENCH_RSS_FILE, so the benchmark reports the
- * runner's own figures, not the benchmark's (which hosts the sandbox). It also writes where the
+ * runner's own figures, not the benchmark's (which hosts the sandbox); the probe itself adds about
+ * 3 MiB. It also writes where the
  * wall time went: the time at least one HTTP request was in flight (API round-trips, from
  * Node's http diagnostics channels), the time spent in fsync/fdatasync (the journal), and the
  * modules the process loaded (bench/perf/module-load.ts times importing them alone).
@@ -9,7 +10,7 @@
 import { subscribe } from 'node:diagnostics_channel'
 import { writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { register } from 'node:module'
+import { Session } from 'node:inspector'
 import { performance } from 'node:perf_hooks'
 
 const file = process.env.BENCH_RSS_FILE
@@ -57,16 +58,20 @@ if (file) {
     }
   }
 
+  // The modules loaded, from the inspector's script events. A module loader hook would say the
+  // same, but Node runs hooks on a thread of their own, which adds about 10 MiB to the RSS measured.
   const modulesFile = `${file}.modules`
-  register(`data:text/javascript,${encodeURIComponent(`
-    import { appendFileSync } from 'node:fs'
-    export async function load(url, context, next) {
-      if (url.startsWith('file:')) appendFileSync(${JSON.stringify(modulesFile)}, url + '\\n')
-      return next(url, context)
-    }`)}`)
+  const loaded: string[] = []
+  const session = new Session()
+  session.connect()
+  session.on('Debugger.scriptParsed', (m) => {
+    if (m.params.url.startsWith('file:')) loaded.push(m.params.url)
+  })
+  session.post('Debugger.enable')
 
   process.on('exit', () => {
     const u = process.resourceUsage()
+    writeFileSync(modulesFile, loaded.join('\n') + '\n')
     writeFileSync(file, JSON.stringify({ maxRssKiB: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, roundTripMs, requests, fsyncMs, fsyncs, modulesFile }))
   })
 }
