@@ -3,12 +3,12 @@
  * plan against the sandbox (`sandbox serve`'s variables) with and without `role:`.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
-import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
+import { describe, expect, it } from 'vitest'
+import type { RunningSandbox } from '../sandbox/index.js'
+import { scratchPerTest } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const HOOK = `data:text/javascript,${encodeURIComponent("import{register}from'node:module';register('data:text/javascript,'+encodeURIComponent(\"export async function load(u,c,n){if(u.includes('/dist/bundle/'))process.stderr.write('LOADED '+u+'\\\\n');return n(u,c)}\"))")}`
@@ -24,19 +24,11 @@ steps:
     with: { action: disable, cluster: legacy }
 `
 
-let dir: string | undefined
-let sb: RunningSandbox | undefined
-afterEach(async () => {
-  await sb?.stop()
-  if (dir) await rm(dir, { recursive: true, force: true })
-  sb = undefined
-  dir = undefined
-})
+const scratch = scratchPerTest('switchover-bundle-role-')
 
-/** The inputs of the bundle files a `plan` of the playbook loaded, and its exit code. */
-async function planLoads(target: string): Promise<{ code: number | null; inputs: string[] }> {
-  dir = await mkdtemp(join(tmpdir(), 'switchover-bundle-role-'))
-  sb = await startSandbox({ stateDir: join(dir, 'sandbox') })
+/** The inputs of the bundle files a `plan` of the playbook loaded, its exit code, and the sandbox it planned on. */
+async function planLoads(target: string): Promise<{ code: number | null; inputs: string[]; sb: RunningSandbox }> {
+  const { dir, sb } = await scratch.sandbox()
   const file = join(dir, 'p.yaml')
   await writeFile(file, playbook(target))
   const meta = JSON.parse(await readFile(join(ROOT, 'dist/bundle/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> }
@@ -45,7 +37,7 @@ async function planLoads(target: string): Promise<{ code: number | null; inputs:
   child.stderr.setEncoding('utf8').on('data', (t: string) => (err += t))
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   const loaded = err.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(l.indexOf('dist/bundle/')))
-  return { code, inputs: loaded.flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {})) }
+  return { code, inputs: loaded.flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {})), sb }
 }
 
 describe('the bundled CLI and roles', () => {
@@ -53,7 +45,7 @@ describe('the bundled CLI and roles', () => {
     const r = await planLoads(', role: "arn:aws:iam::111111111111:role/switchover"')
     expect(r.code).toBe(0)
     expect(r.inputs.some((i) => i.includes('node_modules/@aws-sdk/client-sts/'))).toBe(true)
-    expect(sb!.calls().filter((c) => c.service === 'sts').map((c) => c.operation)).toEqual(['AssumeRole'])
+    expect(r.sb.calls().filter((c) => c.service === 'sts').map((c) => c.operation)).toEqual(['AssumeRole'])
   }, 60_000)
 
   it('does not load it for a target without one', async () => {

@@ -4,12 +4,12 @@
  * Each target signs with its profile's key; a profile with a role assumes it with that key; a
  * profile neither file declares is a usage error before any call.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { referenceEstate } from '../fixtures/generate.js'
-import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
+import type { RunningSandbox } from '../sandbox/index.js'
+import { scratchPerTest } from './helpers/scratch.js'
 import { cli } from './helpers/cli.js'
 
 const NET_KEY = 'AKIANETEXAMPLE000001'
@@ -32,19 +32,15 @@ steps:
     with: { action: disable, cluster: legacy }
 `
 
-let dir: string | undefined
-let sb: RunningSandbox | undefined
-afterEach(async () => {
-  await sb?.stop()
-  if (dir) await rm(dir, { recursive: true, force: true })
-  sb = undefined
-  dir = undefined
-})
+const scratch = scratchPerTest('switchover-profiles-')
+
+let sb: RunningSandbox
 
 async function planWith(ecs: string) {
-  dir = await mkdtemp(join(tmpdir(), 'switchover-profiles-'))
   // The runner's clock is the real one here: so is the sandbox's, or its sessions would end in the past.
-  sb = await startSandbox({ stateDir: join(dir, 'sandbox'), estate: { ...referenceEstate(), now: new Date().toISOString() } })
+  const opened = await scratch.sandbox({ estate: { ...referenceEstate(), now: new Date().toISOString() } })
+  const dir = opened.dir
+  sb = opened.sb
   await writeFile(join(dir, 'credentials'), `[net]\naws_access_key_id = ${NET_KEY}\naws_secret_access_key = net-secret\n\n[legacy]\naws_access_key_id = ${LEGACY_KEY}\naws_secret_access_key = legacy-secret\n`)
   await writeFile(join(dir, 'config'), '[profile net]\nregion = us-east-1\n\n[profile legacy]\nregion = us-west-1\n')
   const file = join(dir, 'profiles.yaml')
@@ -63,7 +59,7 @@ async function planWith(ecs: string) {
   return cli(dir, join(dir, 'state'), ['--output', 'json', 'plan', file], undefined, env)
 }
 
-const keysOf = (services: string[]) => new Set(sb!.calls().filter((c) => services.includes(c.service)).map((c) => c.accessKey))
+const keysOf = (services: string[]) => new Set(sb.calls().filter((c) => services.includes(c.service)).map((c) => c.accessKey))
 
 describe('profiles per AWS target', () => {
   it('signs each target with the key of its own profile', async () => {
@@ -71,15 +67,15 @@ describe('profiles per AWS target', () => {
     expect(r.code).toBe(0)
     expect(keysOf(['route53'])).toEqual(new Set([NET_KEY]))
     expect(keysOf(['ecs', 'events', 'scheduler'])).toEqual(new Set([LEGACY_KEY]))
-    expect(sb!.calls().filter((c) => c.mutating)).toEqual([])
+    expect(sb.calls().filter((c) => c.mutating)).toEqual([])
   }, 60_000)
 
   it('assumes the role of a target with the credentials of its profile', async () => {
     const r = await planWith(`profile: legacy, role: "${ROLE}"`)
     expect(r.code).toBe(0)
-    const sts = sb!.calls().filter((c) => c.service === 'sts')
+    const sts = sb.calls().filter((c) => c.service === 'sts')
     expect(sts.map((c) => [c.operation, c.accessKey])).toEqual([['AssumeRole', LEGACY_KEY]])
-    const regional = sb!.calls().filter((c) => ['ecs', 'events', 'scheduler'].includes(c.service))
+    const regional = sb.calls().filter((c) => ['ecs', 'events', 'scheduler'].includes(c.service))
     expect(new Set(regional.map((c) => c.identity))).toEqual(new Set(['arn:aws:sts::111111111111:assumed-role/switchover/switchover-playbook']))
     expect(keysOf(['route53'])).toEqual(new Set([NET_KEY]))
   }, 60_000)
@@ -88,6 +84,6 @@ describe('profiles per AWS target', () => {
     const r = await planWith('profile: nosuch')
     expect(r.code).toBe(2)
     expect(r.err).toContain('AWS target "ecs": no AWS profile "nosuch"')
-    expect(sb!.calls()).toEqual([])
+    expect(sb.calls()).toEqual([])
   }, 60_000)
 })

@@ -5,11 +5,11 @@
  * sandbox does not let its principals assume refuses the run in its preflight, naming the step and
  * the target, before any write; a malformed role ARN is a validation error.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
+import { describe, expect, it } from 'vitest'
+import type { RunningSandbox } from '../sandbox/index.js'
+import { scratchPerTest } from './helpers/scratch.js'
 import type { CallRecord } from '../sandbox/types.js'
 import { cli } from './helpers/cli.js'
 
@@ -31,31 +31,23 @@ steps:
     with: { action: disable, cluster: legacy }
 `
 
-let dir: string | undefined
-let sb: RunningSandbox | undefined
-afterEach(async () => {
-  await sb?.stop()
-  if (dir) await rm(dir, { recursive: true, force: true })
-  sb = undefined
-  dir = undefined
-})
+const scratch = scratchPerTest('switchover-role-')
 
-async function setUp(role = ROLE): Promise<{ file: string; play: (...args: string[]) => ReturnType<typeof cli> }> {
-  dir = await mkdtemp(join(tmpdir(), 'switchover-role-'))
-  sb = await startSandbox({ stateDir: join(dir, 'sandbox') })
+async function setUp(role = ROLE): Promise<{ file: string; sb: RunningSandbox; play: (...args: string[]) => ReturnType<typeof cli> }> {
+  const { dir, sb } = await scratch.sandbox()
   const file = join(dir, 'role.yaml')
   await writeFile(file, playbook(role))
-  return { file, play: (...args) => cli(dir!, join(dir!, 'state'), ['--output', 'json', ...args], undefined, sb!.env) }
+  return { file, sb, play: (...args) => cli(dir, join(dir, 'state'), ['--output', 'json', ...args], undefined, sb.env) }
 }
 
 describe('a target with a role, against the sandbox', () => {
   it('signs the ecs target with the assumed role (session switchover-<run id>) and the dns target with the sandbox credentials', async () => {
-    const { file, play } = await setUp()
+    const { file, sb, play } = await setUp()
     const r = await play('run', file, '--yes')
     expect(r.code).toBe(0)
     const runId = r.events.find((e) => e.kind === 'run-start')!.runId as string
     const assumed = `arn:aws:sts::111111111111:assumed-role/switchover/switchover-${runId}`
-    const calls = sb!.calls()
+    const calls = sb.calls()
     const regional = calls.filter((c) => c.service === 'ecs' || c.service === 'events' || c.service === 'scheduler')
     expect(regional.some((c) => c.mutating)).toBe(true)
     expect(new Set(regional.map((c) => c.identity))).toEqual(new Set([assumed]))
@@ -68,7 +60,7 @@ describe('a target with a role, against the sandbox', () => {
   }, 120_000)
 
   it('assumes the role with --sandbox too, against the STS of the in-process sandbox: its calls log names the session', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'switchover-role-'))
+    const dir = await scratch.dir()
     const file = join(dir, 'role.yaml')
     await writeFile(file, playbook(ROLE))
     const state = join(dir, 'state')
@@ -83,22 +75,22 @@ describe('a target with a role, against the sandbox', () => {
   }, 120_000)
 
   it('refuses the run in its preflight when the role cannot be assumed: exit 2, the step and the target named, nothing written', async () => {
-    const { file, play } = await setUp()
-    sb!.core.estate.sts = { sessions: [], untrusted: [ROLE] }
+    const { file, sb, play } = await setUp()
+    sb.core.estate.sts = { sessions: [], untrusted: [ROLE] }
     const r = await play('run', file, '--yes')
     expect(r.code).toBe(2)
     const failed = r.events.filter((e) => e.kind === 'step-failed')
     expect(failed.map((e) => [e.step, e.phase])).toEqual([['disable-ecs-schedules', 'preflight']])
     expect(String(failed[0]!.error)).toContain(`AWS target "ecs": assuming role ${ROLE} failed (AccessDenied`)
-    expect(sb!.calls().filter((c) => c.mutating && c.service !== 'sts')).toEqual([])
+    expect(sb.calls().filter((c) => c.mutating && c.service !== 'sts')).toEqual([])
     expect(r.events.find((e) => e.kind === 'run-end')).toMatchObject({ status: 'refused' })
   }, 120_000)
 
   it('rejects a malformed role ARN when the playbook is loaded: exit 2, no call', async () => {
-    const { file, play } = await setUp('arn:aws:iam::1111:role/switchover')
+    const { file, sb, play } = await setUp('arn:aws:iam::1111:role/switchover')
     const r = await play('run', file, '--yes')
     expect(r.code).toBe(2)
     expect(r.err).toMatch(/role\.yaml:4:\d+ aws\.ecs\.role: expected a role ARN/)
-    expect(sb!.calls().filter((c) => c.service !== 'control')).toEqual([])
+    expect(sb.calls().filter((c) => c.service !== 'control')).toEqual([])
   }, 60_000)
 })

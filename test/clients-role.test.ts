@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLazyAwsClients } from '../runner/clients/aws.js'
-import { REFRESH_BEFORE_MS, RoleNotAssumed, sessionName } from '../runner/clients/role.js'
+import { assumedRoleCredentials, REFRESH_BEFORE_MS, RoleNotAssumed, sessionName } from '../runner/clients/role.js'
 import { referenceEstate } from '../fixtures/generate.js'
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
 
@@ -19,7 +19,12 @@ describe('assumed-role credentials', () => {
   beforeEach(async () => { sb = await startSandbox({ estate: { ...referenceEstate(), now: new Date().toISOString() } }) })
   afterEach(async () => { await sb.stop() })
 
-  const clients = () => createLazyAwsClients({ env: sb.env, region: 'us-west-1', role: ROLE, target: 'ecs', runId: '20260302-014500-0a1b', now: () => sb.clock.now() })
+  const clients = () =>
+    createLazyAwsClients({
+      env: sb.env,
+      region: 'us-west-1',
+      credentials: assumedRoleCredentials({ env: sb.env, region: 'us-west-1', roleArn: ROLE, target: 'ecs', runId: '20260302-014500-0a1b', now: () => sb.clock.now() }),
+    })
 
   it('keeps a two-hour run with a one-hour role signed: assumed again by the run clock before expiry', async () => {
     const aws = clients()

@@ -14,6 +14,7 @@ import type { Io } from './io.js'
 import type { AwsTarget, Targets } from '../playbook/types.js'
 import { checkProfiles } from './profiles.js'
 import type { CredentialProvider } from '../clients/role.js'
+import type { KubeDiscovery } from '../clients/kube-discovery.js'
 
 export type Edge = {
   clock: Clock
@@ -113,6 +114,7 @@ export async function edgeClients(io: Io, opts: EdgeOptions, clock: Clock): Prom
     }
     return p
   }
+  let discovery: KubeDiscovery | undefined
   const clients: ClientFactories = {
     aws: async ({ readOnly, target, runId }) => {
       const t = resolved(target)
@@ -129,8 +131,10 @@ export async function edgeClients(io: Io, opts: EdgeOptions, clock: Clock): Prom
         if (!t) throw new TargetUnknown('cluster', target, Object.keys(clusterTargets))
         context = inSandbox ? target : t.context
       }
-      const { createKubeApi } = await import('../clients/kube.js')
-      return createKubeApi({ context, readOnly })
+      const { createKubeApi, KubeDiscovery } = await import('../clients/kube.js')
+      // One discovery for every client of the command: the preflight's and the run's ask once.
+      discovery ??= new KubeDiscovery()
+      return createKubeApi({ context, readOnly, discovery })
     },
     testWorlds: ({ readOnly }) => createTestWorlds({ readOnly }),
     ...(opts.playbookFile !== undefined ? { files: () => createStepFiles(dirname(resolve(opts.playbookFile!))) } : {}),

@@ -20,21 +20,11 @@ export type AwsClientOptions = {
   /** Shared-config profile; set on each client as the SDK supports (same as AWS_PROFILE). */
   profile?: string
   /**
-   * ARN of an IAM role to assume (STS AssumeRole, runner/clients/role.ts), with the credentials
-   * of `profile`, else of the default chain, as the source. The STS client is imported only when
-   * a role is given, and its credentials are shared by every client of these options.
-   */
-  role?: string
-  /**
-   * The role's credentials, already made (one session shared by several sets of clients of a
-   * target, e.g. the preflight's read-only ones and the run's); used instead of assuming `role` anew.
+   * Credentials to sign with instead of the SDK's chain: an assumed role's session
+   * (runner/clients/role.ts), made by the caller once per target and shared by all the clients
+   * of that target (e.g. the preflight's read-only ones and the run's).
    */
   credentials?: CredentialProvider
-  /** The AWS target these clients act for (named in errors) and the run (names the role session). */
-  target?: string
-  runId?: string
-  /** The run's clock: assumed-role credentials are renewed by it (default Date.now). */
-  now?: () => number
   readOnly?: boolean
   /** Use these variables instead of process.env (AWS_ENDPOINT_URL*, credentials, region). */
   env?: Record<string, string>
@@ -90,10 +80,10 @@ async function createClient<K extends AwsServiceKey>(key: K, opts: AwsClientOpti
 export async function createAwsClients(opts: AwsClientOptions = {}): Promise<CountedAwsClients> {
   const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
   const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
-  const credentials = await roleCredentials(opts)
+  const credentials = opts.credentials
   const [route53, ecs, eventbridge, scheduler] = await Promise.all((['route53', 'ecs', 'eventbridge', 'scheduler'] as const).map((k) => createClient(k, opts, counts[k], credentials)))
   // CloudWatch only serves gates: its package is loaded the first time a gate reads alarms.
-  const cloudwatch = lazyClient('cloudwatch', opts, counts.cloudwatch, async () => credentials)
+  const cloudwatch = lazyClient('cloudwatch', opts, counts.cloudwatch, credentials)
   const clients = { route53, ecs, eventbridge, scheduler, cloudwatch } as AwsClients
   return {
     ...clients,
@@ -109,27 +99,8 @@ export async function createAwsClients(opts: AwsClientOptions = {}): Promise<Cou
 export function createLazyAwsClients(opts: AwsClientOptions = {}): CountedAwsClients {
   const keys = Object.keys(endpointSuffix) as AwsServiceKey[]
   const counts = Object.fromEntries(keys.map((k) => [k, newCount()])) as Record<AwsServiceKey, CallCount>
-  // One assumed-role provider for every service, made on the first call that needs it.
-  let role: Promise<CredentialProvider | undefined> | undefined
-  const credentials = () => (role ??= roleCredentials(opts))
-  const clients = Object.fromEntries(keys.map((k) => [k, lazyClient(k, opts, counts[k], credentials)])) as unknown as AwsClients
+  const clients = Object.fromEntries(keys.map((k) => [k, lazyClient(k, opts, counts[k], opts.credentials)])) as unknown as AwsClients
   return { ...clients, counts: () => structuredClone(counts) }
-}
-
-/** The role's credential provider (role.ts and the STS package load only when there is a role). */
-async function roleCredentials(opts: AwsClientOptions): Promise<CredentialProvider | undefined> {
-  if (opts.credentials) return opts.credentials
-  if (!opts.role) return undefined
-  const { assumedRoleCredentials } = await import('./role.js')
-  return assumedRoleCredentials({
-    roleArn: opts.role,
-    ...(opts.target !== undefined ? { target: opts.target } : {}),
-    ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
-    ...(opts.region ? { region: opts.region } : {}),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.now ? { now: opts.now } : {}),
-  })
 }
 
 function clientConfig(key: AwsServiceKey, opts: AwsClientOptions): Record<string, unknown> {
@@ -181,13 +152,13 @@ function instrument(client: { middlewareStack: MiddlewareStackLike }, key: AwsSe
 }
 
 /** A client built (and its SDK package imported) on its first call; methods only, each returns a promise. */
-function lazyClient(key: AwsServiceKey, opts: AwsClientOptions, count: CallCount, credentials: () => Promise<CredentialProvider | undefined>): unknown {
+function lazyClient(key: AwsServiceKey, opts: AwsClientOptions, count: CallCount, credentials: CredentialProvider | undefined): unknown {
   let client: Promise<Record<string, (...a: unknown[]) => unknown>> | undefined
   return new Proxy({}, {
     get(_, name) {
       if (typeof name !== 'string' || name === 'then') return undefined
       return async (...args: unknown[]) => {
-        client ??= credentials().then((c) => createClient(key, opts, count, c)) as Promise<never>
+        client ??= createClient(key, opts, count, credentials) as Promise<never>
         const c = await client
         if (typeof c[name] !== 'function') throw new TypeError(`${serviceLabel[key]} client has no method ${name}`)
         return c[name]!(...args)

@@ -2,8 +2,9 @@
  * Where a kind lives on one cluster's API: built-in kinds from the fixed table (kube-builtins.ts),
  * anything else from the server's discovery document of its group version (the APIResourceList
  * at `/apis/<group>/<version>`), fetched once per cluster and group version and shared by every
- * client of that cluster in the process: the read-only client of a plan or preflight and the
- * client of the run ask once between them.
+ * client given the same KubeDiscovery: the command's edge (runner/cli/environment.ts) gives one
+ * to all its clients, so the read-only client of a preflight and the client of the run ask once
+ * between them.
  *
  * A kind missing from a cached list is asked for again (a CustomResourceDefinition created since
  * serves a new kind); a failed fetch is not cached.
@@ -50,5 +51,3 @@ export class KubeDiscovery {
   }
 }
 
-/** The process's discovery: every client of one cluster shares what it learned. */
-export const processDiscovery = new KubeDiscovery()

@@ -13,12 +13,14 @@
  * - Server-side apply uses `fieldManager` (default `switchover`); every write honours `dryRun`
  *   (`dryRun=All`), and with `readOnly` any write without it throws {@link ReadOnlyViolation}.
  * - Paths of built-in kinds need no discovery; any other group version is discovered once per
- *   cluster in the process (kube-discovery.ts), whichever client of that cluster asks first.
+ *   cluster by all the clients given one `discovery` (kube-discovery.ts), whichever asks first.
  * - A 404 that names no object (the server serves no such resource type) is an error, not absence.
  * - Every request is counted ({@link CountedKubeApi.counts}).
  */
 import type { KubeApi, KubeObject, KubeRef, WriteOptions } from './kube-types.js'
-import { processDiscovery, type KubeDiscovery } from './kube-discovery.js'
+import { KubeDiscovery } from './kube-discovery.js'
+
+export { KubeDiscovery }
 import { KubeHttpError, openKubeTransport, type KubeHeader as Header, type KubeHttpRequest as Request } from './kube-http.js'
 import { ReadOnlyViolation } from './read-only.js'
 
@@ -28,7 +30,7 @@ export type KubeApiOptions = {
   readOnly?: boolean
   /** Field manager of server-side apply and of every write (default `switchover`). */
   fieldManager?: string
-  /** Where kinds live, shared per cluster (default: the process's, kube-discovery.ts). */
+  /** Where kinds live, shared by the clients given the same one (default: this client's own). */
   discovery?: KubeDiscovery
 }
 
@@ -89,7 +91,7 @@ export async function createKubeApi(opts: KubeApiOptions = {}): Promise<CountedK
     if (!kc.getContextObject(opts.context)) throw new KubeContextUnknown(opts.context, kc.contexts.map((c) => c.name), opts.kubeconfigPath)
     kc.setCurrentContext(opts.context)
   }
-  const api = openKubeTransport(kc, { http, https }, opts.discovery ?? processDiscovery)
+  const api = openKubeTransport(kc, { http, https }, opts.discovery ?? new KubeDiscovery())
   const fieldManager = opts.fieldManager ?? 'switchover'
   const count: KubeCallCount = { reads: 0, writes: 0, dryRuns: 0, byOperation: {} }
 
