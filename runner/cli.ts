@@ -11,6 +11,13 @@ import { main } from './cli/main.js'
 // so setting it after start-up takes effect; a command-line flag would need `env -S` in the
 // shebang, which BusyBox's env lacks.
 setFlagsFromString('--heap-growing-percent=20')
+// The young generation: V8 doubles it each time many of its objects survive a scavenge, which
+// loading the AWS SDK and the Kubernetes client does, up to 32 MiB that then stay resident for the
+// whole run. The CLI's objects are few and short-lived, so it stays at its initial 2 MiB: about
+// 25 MiB less RSS, for a few per cent more CPU in scavenges (measured on both benchmark estates).
+// Unlike its maximum size (fixed when the heap is set up), the growth factor is read at each
+// scavenge, so it too can be set here.
+setFlagsFromString('--semi-space-growth-factor=1')
 
 // The AWS SDK warns on every start under Node 20 that its future releases will need Node 22;
 // the versions pinned here support Node 20, so the warning tells an on-call user nothing.
