@@ -22,6 +22,15 @@
  * Either way only the most recent time can ever start, so no earlier time runs again.
  */
 import { CronExpressionParser } from 'cron-parser'
+import { createRequire } from 'node:module'
+
+// cron-parser computes its times with luxon, which asks Intl for the system's locale the first
+// time it makes a date. That one question loads ICU's locale and calendar data, about 6 MiB of the
+// process's memory, though no time here is ever formatted for a locale. With a locale of its own
+// luxon asks nothing, and a CronJob in UTC (the default) needs no ICU data at all. It is the luxon
+// that cron-parser requires: an `import` would get luxon's other build, a copy of its own.
+const luxon = createRequire(import.meta.url)('luxon') as typeof import('luxon')
+luxon.Settings.defaultLocale = 'en-US'
 
 export type CronJobView = {
   schedule: string
