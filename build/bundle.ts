@@ -4,8 +4,9 @@
  * commands need: the AWS SDK clients, the Kubernetes client, the sandbox, the renderers. A chunk is
  * loaded by the `import()` that needs it, so `playbook validate` loads none of them.
  *
- * Source maps (linked, sources included) let stack traces name the .ts files: the entry turns
- * them on with process.setSourceMapsEnabled, which costs nothing until a stack trace is read.
+ * Source maps (linked, naming the sources without their text) let stack traces name the .ts
+ * files: the entry reads a chunk's map only when a stack trace passes through it
+ * (runner/stack-maps.ts).
  *
  *   node dist/build/bundle.js   (run by `npm run build` and `prepare`, after tsc)
  */

@@ -33,15 +33,43 @@ describe('the bundled CLI', () => {
     expect(kept.filter((i) => /\/dist\/gen\/(models|apis)\//.test(i) || i.endsWith('/dist/object.js'))).toEqual([])
   })
 
+  // The shipped entry runs `playbook validate`; then a chunk throws and its stack trace is formatted.
+  const throwFromChunk = `
+    const { default: fs } = await import('node:fs')
+    const { findSourceMap, syncBuiltinESMExports } = await import('node:module')
+    const mapsRead = []
+    const read = fs.readFileSync
+    fs.readFileSync = (p, ...a) => { if (String(p).endsWith('.map')) mapsRead.push(String(p)); return read(p, ...a) }
+    syncBuiltinESMExports()
+    const meta = JSON.parse(read('dist/bundle/meta.json', 'utf8'))
+    const url = (input) => new URL(Object.entries(meta.outputs).find(([, o]) => input in o.inputs)[0], 'file://' + process.cwd() + '/').href
+    process.argv = [process.argv[0], 'playbook', 'validate', 'playbooks/switchover.yaml']
+    await import('./dist/bundle/playbook.js')
+    const loaded = url('runner/playbook/load.ts')
+    const beforeTrace = { mapsRead: mapsRead.length, nodeCachedMap: findSourceMap(loaded) !== undefined }
+    const m = await import(url('runner/playbook/json-schema.ts'))
+    let stack
+    for (const f of Object.values(m)) { if (typeof f !== 'function') continue; try { f(undefined) } catch (e) { stack = e.stack; break } }
+    console.log(JSON.stringify({ beforeTrace, mapsRead: mapsRead.map((p) => p.slice(p.indexOf('dist/'))), stack }))`
+  const traced = () => {
+    const r = node(['--input-type=module', '-e', throwFromChunk])
+    expect(r.status, r.stderr).toBe(0)
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { beforeTrace: { mapsRead: number; nodeCachedMap: boolean }; mapsRead: string[]; stack: string }
+  }
+
   it('names the .ts file and line in a stack trace from a bundled chunk', () => {
-    const script = `
-      process.setSourceMapsEnabled(true)
-      const { readFileSync } = await import('node:fs')
-      const meta = JSON.parse(readFileSync('dist/bundle/meta.json', 'utf8'))
-      const [out] = Object.entries(meta.outputs).find(([, o]) => 'runner/playbook/json-schema.ts' in o.inputs)
-      const m = await import(new URL(out, 'file://' + process.cwd() + '/').href)
-      for (const f of Object.values(m)) { if (typeof f !== 'function') continue; try { f(undefined) } catch (e) { console.log(e.stack); break } }`
-    const r = node(['--input-type=module', '-e', script])
-    expect(r.stdout).toMatch(/runner\/[\w/-]+\.ts:\d+:\d+/)
+    const frames = traced().stack.split('\n').filter((l) => l.startsWith('    at '))
+    expect(frames[0]).toMatch(/^    at \w+ \(\/.*\/runner\/playbook\/json-schema\.ts:\d+:\d+\)$/)
+    // A frame outside the bundle stays as V8 writes it.
+    expect(frames.at(-1)).toMatch(/\[eval/)
+  })
+
+  it('reads a chunk\'s source map only when a stack trace passes through it', () => {
+    const t = traced()
+    // Node's own support (process.setSourceMapsEnabled) would have read and kept the map of every
+    // chunk as it loaded: about 10 MiB of a run's memory.
+    expect(t.beforeTrace).toEqual({ mapsRead: 0, nodeCachedMap: false })
+    expect(t.mapsRead).toHaveLength(1)
+    expect(t.mapsRead[0]).toMatch(/^dist\/bundle\/chunks\/.*\.js\.map$/)
   })
 })
