@@ -40,6 +40,20 @@ const clientNodeWithoutSideEffects: Plugin = {
   },
 }
 
+/**
+ * node-fetch 2 (which client-node's KubeConfig imports for its Headers) requires whatwg-url at
+ * load time, only to fall back on its URL where Node has none (`Url.URL || whatwgUrl.URL`). Node
+ * always has one, and whatwg-url's Unicode tables (tr46) were half of the Kubernetes chunk and
+ * built a large table on every start; node-fetch gets Node's URL instead.
+ */
+const whatwgUrlFromNode: Plugin = {
+  name: 'whatwg-url-from-node',
+  setup(b) {
+    b.onResolve({ filter: /^whatwg-url$/ }, (args) => (/[\\/]node-fetch[\\/]/.test(args.importer) ? { path: 'whatwg-url', namespace: 'node-url' } : undefined))
+    b.onLoad({ filter: /.*/, namespace: 'node-url' }, () => ({ contents: "const { URL, URLSearchParams } = require('node:url'); module.exports = { URL, URLSearchParams }", loader: 'js' }))
+  },
+}
+
 export async function bundle(): Promise<void> {
   await rm(OUT, { recursive: true, force: true })
   const result = await build({
@@ -59,7 +73,10 @@ export async function bundle(): Promise<void> {
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: banner },
     metafile: true,
-    plugins: [clientNodeWithoutSideEffects],
+    plugins: [clientNodeWithoutSideEffects, whatwgUrlFromNode],
+    // Required at run time from node_modules, by cron-parser and steps/kube/handover.ts alike, so
+    // both share one luxon and the locale that handover.ts sets.
+    external: ['luxon'],
     logLevel: 'warning',
   })
   // What each chunk holds, for anyone asking why start-up loads what it loads.

@@ -3,7 +3,7 @@
  * rules with an ECS target on it and EventBridge Scheduler schedules whose target is it (or named
  * rules and schedules). Disabling journals when each stopped, which the CronJob handover uses.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Note, Observed, PlannedEffects, StepContext, StepType } from '../runner/contract.js'
 import { clusterArn } from './ecs/cluster.js'
 import { ecsRulesOf, parseRuleKey, readRule, ruleKey, type RuleState } from './ecs/rules.js'

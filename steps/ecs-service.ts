@@ -4,7 +4,7 @@
  * item state `{ desiredCount }`.
  */
 import type { Service } from '@aws-sdk/client-ecs'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Observed, StepContext, StepType } from '../runner/contract.js'
 import { clusterName } from './ecs/cluster.js'
 import { StepError, messageOf } from './step-error.js'

@@ -8,7 +8,7 @@
  * projected the same way, so values the API server normalizes (quantities, defaults inside
  * manifest fields) are predicted exactly and a second run finds nothing to change.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeObject } from '../runner/clients/kube-types.js'
 import { kubeKey } from '../runner/clients/kube-types.js'

@@ -15,7 +15,7 @@
  * the controller moves it on its own, so it cannot be compared for drift, and rollback suspends the
  * CronJob, which makes it irrelevant until the next handover sets it again.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Note, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeObject, KubeRef } from '../runner/clients/kube-types.js'
 import { sameState } from '../runner/canonical.js'

@@ -20,7 +20,7 @@
  * and refuses stringData, which the API server moves into data, so that no rerun or rollback
  * would find it again.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeRef } from '../runner/clients/kube-types.js'
 import { sameState } from '../runner/canonical.js'

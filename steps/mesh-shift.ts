@@ -6,7 +6,7 @@
  * (checked before each stage's writes) in that cluster. Each stage is journaled before it is
  * written; a resumed run finishes the stage it died in (its gate) before the next one.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Observed, StepContext, StepType } from '../runner/contract.js'
 import type { KubeApi, KubeObject, KubeRef } from '../runner/clients/kube-types.js'
 import { sameState } from '../runner/canonical.js'

@@ -3,7 +3,7 @@
  * (split only past Route 53's limits), wait for INSYNC, and journal when the lower TTL took
  * effect so that a later `route53.records` step waits until the old TTL has run out.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ApplyContext, Change, Note, Observed, PlannedEffects, StepContext, StepType } from '../runner/contract.js'
 import { submitChanges, toRoute53Change } from './route53/batch.js'
 import { describeRecord, fqdn, parseKey, recordKey, type RecordState } from './route53/names.js'

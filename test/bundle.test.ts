@@ -33,6 +33,14 @@ describe('the bundled CLI', () => {
     expect(kept.filter((i) => /\/dist\/gen\/(models|apis)\//.test(i) || i.endsWith('/dist/object.js'))).toEqual([])
   })
 
+  it('leaves out code no command uses: whatwg-url and its Unicode tables, and zod\'s locales but English', () => {
+    const meta = JSON.parse(readFileSync(`${ROOT}dist/bundle/meta.json`, 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }
+    const kept = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, x]) => x.bytesInOutput > 0).map(([i]) => i))
+    expect(kept.some((i) => i.includes('node_modules/node-fetch/'))).toBe(true)
+    expect(kept.filter((i) => /node_modules\/(whatwg-url|tr46)\//.test(i))).toEqual([])
+    expect(kept.filter((i) => i.includes('node_modules/zod/') && i.includes('/locales/')).map((i) => i.slice(i.lastIndexOf('/') + 1))).toEqual(['en.js'])
+  })
+
   // The shipped entry runs `playbook validate`; then a chunk throws and its stack trace is formatted.
   const throwFromChunk = `
     const { default: fs } = await import('node:fs')

@@ -16,7 +16,7 @@
  * `for` is how long the signal must hold (sampled at the start and every `every` until `for` has
  * passed; default: one sample), `every` the sampling interval (default 15s).
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { durationSchema } from '../playbook/schema.js'
 
 const watch = {

@@ -4,7 +4,7 @@
  * schema is attached to `with` through `if type == X then with: ...`; a params schema that JSON
  * Schema cannot express stays a generic map (the validator still checks it).
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { StepType } from '../contract.js'
 import { playbookSchema } from './schema.js'
 

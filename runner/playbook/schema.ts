@@ -4,7 +4,7 @@
  * types and their params are checked afterwards against the parsed document (resolve.ts).
  * Pure validation, no transforms, so that `z.toJSONSchema` can describe every part of it.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { DURATION_PATTERN } from './duration.js'
 
 /** Step ids: what `--from`, `--only` and journals refer to. */

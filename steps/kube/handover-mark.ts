@@ -7,7 +7,7 @@
  * alone says whether a handover is unfinished, what deadline to restore and which time the
  * controller was to catch up: a runner that died in between can always finish or undo it.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { KubeObject } from '../../runner/clients/kube-types.js'
 
 export const HANDOVER_ANNOTATION = 'switchover.dev/handover'

@@ -1,5 +1,5 @@
 /** Params of `route53.records`. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { gateSchema, gatesSchema } from '../../runner/gates/schema.js'
 import { durationSchema } from '../../runner/playbook/schema.js'
 
