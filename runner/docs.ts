@@ -4,15 +4,16 @@
  * Regenerate with `npx tsx runner/docs.ts > docs/steps.md`.
  */
 import { pathToFileURL } from 'node:url'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { StepType } from './contract.js'
+import { byCodeUnits } from './canonical.js'
 
 type Json = { [k: string]: unknown }
 type Row = { path: string; type: string; required: boolean; default?: unknown; note: string }
 
 /** Markdown for every step type of `registry` except the test-only ones (`test.*`). */
 export function stepReference(registry: ReadonlyMap<string, StepType>): string {
-  const types = [...registry.values()].filter((t) => !t.type.startsWith('test.')).sort((a, b) => a.type.localeCompare(b.type))
+  const types = [...registry.values()].filter((t) => !t.type.startsWith('test.')).sort((a, b) => byCodeUnits(a.type, b.type))
   const out = [
     '# Step reference',
     '',

@@ -9,6 +9,7 @@
 import type { KubeApi, KubeObject, KubeRef, WriteOptions } from '../clients/kube-types.js'
 import { kubeKey } from '../clients/kube-types.js'
 import { labelMatcher } from '../clients/label-selector.js'
+import { byCodeUnits } from '../canonical.js'
 
 const refOf = (o: KubeObject): KubeRef => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) })
 const copy = <T>(v: T): T => structuredClone(v)
@@ -50,7 +51,7 @@ export class PlannedObjects {
         const keyOf = (o: KubeObject) => kubeKey({ ...refOf(o), apiVersion, kind })
         const out = live.filter((o) => !this.planned.has(keyOf(o)))
         for (const o of this.planned.values()) if (o && o.apiVersion === apiVersion && o.kind === kind && inScope(o)) out.push(copy(o))
-        return out.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`))
+        return out.sort((a, b) => byCodeUnits(`${a.metadata.namespace ?? ''}/${a.metadata.name}`, `${b.metadata.namespace ?? ''}/${b.metadata.name}`))
       },
       apply: (obj, opts) => dry(opts, undefined, () => inner.apply(obj, opts)),
       create: (obj, opts) => dry(opts, undefined, () => inner.create(obj, opts)),

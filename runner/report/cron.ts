@@ -4,6 +4,7 @@
  * Kubernetes, skipped, and why). From the facts `ecs.scheduled-tasks` and `k8s.cronjobs` journal.
  */
 import type { JournalEntry } from '../journal/entries.js'
+import { byCodeUnits } from '../canonical.js'
 
 export type GapTime = { at: string; fate: 'caught up' | 'skipped' | 'not run' }
 
@@ -53,5 +54,5 @@ export function cronGaps(entries: readonly JournalEntry[]): CronGap[] {
     }
   }
   for (const g of byJob.values()) if (g.ecs && g.k8s) g.gapMs = g.k8s.resumedAt - g.ecs.disabledAt
-  return [...byJob.values()].sort((a, b) => a.job.localeCompare(b.job))
+  return [...byJob.values()].sort((a, b) => byCodeUnits(a.job, b.job))
 }

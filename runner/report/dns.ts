@@ -6,6 +6,7 @@
  */
 import type { JournalEntry } from '../journal/entries.js'
 import { labelOf, zoneOfKey } from './labels.js'
+import { byCodeUnits } from '../canonical.js'
 
 export type DnsSwitch = {
   step: string
@@ -120,6 +121,6 @@ export function dnsWindows(entries: readonly JournalEntry[]): DnsZone[] {
     const zone = zoneOfKey(w.key)!
     zones.set(zone, [...(zones.get(zone) ?? []), w])
   }
-  return [...zones].map(([zoneId, records]) => ({ zoneId, records: records.sort((a, b) => a.label.localeCompare(b.label)) }))
+  return [...zones].map(([zoneId, records]) => ({ zoneId, records: records.sort((a, b) => byCodeUnits(a.label, b.label)) }))
 }
 
