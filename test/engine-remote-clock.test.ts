@@ -25,6 +25,6 @@ describe('remote clock', () => {
     const down = async () => {
       throw new Error('ECONNREFUSED')
     }
-    await expect(createRemoteClock('http://127.0.0.1:1', down as typeof fetch)).rejects.toThrow(RemoteClockError)
+    await expect(createRemoteClock('http://127.0.0.1:1', down)).rejects.toThrow(RemoteClockError)
   })
 })

@@ -5,6 +5,7 @@
  * stay virtual and are reported as such.
  */
 import type { Clock } from '../clock.js'
+import { httpFetch, type HttpFetch, type HttpInit } from './http.js'
 
 export class RemoteClockError extends Error {
   constructor(url: string, cause: unknown) {
@@ -12,9 +13,9 @@ export class RemoteClockError extends Error {
   }
 }
 
-export async function createRemoteClock(baseUrl: string, fetchFn: typeof fetch = fetch): Promise<Clock> {
+export async function createRemoteClock(baseUrl: string, fetchFn: HttpFetch = httpFetch): Promise<Clock> {
   const url = baseUrl.replace(/\/+$/, '')
-  const call = async (path: string, init?: RequestInit): Promise<number> => {
+  const call = async (path: string, init?: HttpInit): Promise<number> => {
     try {
       const res = await fetchFn(`${url}/_sandbox/${path}`, init)
       if (!res.ok) throw new Error(`HTTP ${res.status} ${await res.text()}`)

@@ -11,6 +11,7 @@ import type { Recorder } from './recorder.js'
 import type { ClientPool } from './clients.js'
 import type { StepTarget } from './targets.js'
 import { passGates } from '../gates/watch.js'
+import { httpFetch, type HttpFetch } from '../clients/http.js'
 
 /** The name of the step's own cluster in `ctx.cluster(name)` (mesh.shift's default). */
 export const DEFAULT_CLUSTER = 'default'
@@ -25,8 +26,8 @@ export type ContextBase = {
   emit: Emit
   /** Asks a person (already honours --yes). */
   approve: (step: string, question: string) => Promise<boolean>
-  /** HTTP for gates (default: the global fetch); tests hand in their own. */
-  fetch?: typeof fetch
+  /** HTTP for gates (default: runner/clients/http.ts); tests hand in their own. */
+  fetch?: HttpFetch
 }
 
 /** The extension the test-only step type reads; other steps ignore it. */
@@ -95,7 +96,7 @@ export function applyContext(
         get aws() {
           return pool.awsOf(target.aws)
         },
-        fetch: (...args) => (base.fetch ?? fetch)(...args),
+        fetch: (...args) => (base.fetch ?? httpFetch)(...args),
         signal,
         wait: own.wait,
         approve: own.approve,

@@ -4,12 +4,13 @@
  * whether it passed and the value it saw, for the journal and the failure message.
  */
 import type { AwsClients } from '../clients/aws-types.js'
+import type { HttpFetch } from '../clients/http.js'
 import type { AlarmsGate, HttpGate, PrometheusGate, SignalGate } from './schema.js'
 
 export type Sample = { ok: boolean; value: string }
 
 /** What sampling needs from the edge. */
-export type SignalDeps = { aws: AwsClients; fetch: typeof fetch; signal: AbortSignal }
+export type SignalDeps = { aws: AwsClients; fetch: HttpFetch; signal: AbortSignal }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
@@ -28,8 +29,8 @@ export async function sample(deps: SignalDeps, g: SignalGate): Promise<Sample> {
 
 async function sampleHttp(deps: SignalDeps, h: HttpGate): Promise<Sample> {
   try {
-    const res = await deps.fetch(h.url, { redirect: 'manual', signal: deps.signal, ...(h.headers ? { headers: h.headers } : {}) })
-    await res.body?.cancel()
+    // Redirects are not followed: a 3xx is the status the gate sees.
+    const res = await deps.fetch(h.url, { signal: deps.signal, ...(h.headers ? { headers: h.headers } : {}) })
     return { ok: res.status === h.expectStatus, value: `status ${res.status}${res.status === h.expectStatus ? '' : `, expected ${h.expectStatus}`}` }
   } catch (e) {
     return { ok: false, value: `no answer (${messageOf(e)})` }
