@@ -1,8 +1,7 @@
 /**
  * Preloaded into a measured CLI process (`node --import`): on exit it writes the process's peak
  * resident set size and CPU time to the file named by BENCH_RSS_FILE, so the benchmark reports the
- * runner's own figures, not the benchmark's (which hosts the sandbox); the probe itself adds about
- * 3 MiB. It also writes where the
+ * runner's own figures, not the benchmark's (which hosts the sandbox). It also writes where the
  * wall time went: the time at least one HTTP request was in flight (API round-trips, from
  * Node's http diagnostics channels), the time spent in fsync/fdatasync (the journal), and the
  * modules the process loaded (bench/perf/module-load.ts times importing them alone).
@@ -58,19 +57,21 @@ if (file) {
     }
   }
 
-  // The modules loaded, from the inspector's script events. A module loader hook would say the
-  // same, but Node runs hooks on a thread of their own, which adds about 10 MiB to the RSS measured.
-  const modulesFile = `${file}.modules`
-  const loaded: string[] = []
-  const session = new Session()
-  session.connect()
-  session.on('Debugger.scriptParsed', (m) => {
-    if (m.params.url.startsWith('file:')) loaded.push(m.params.url)
-  })
-  session.post('Debugger.enable')
-
   process.on('exit', () => {
     const u = process.resourceUsage()
+    // The modules loaded, from the inspector's script events: enabling its debugger reports every
+    // script already parsed, so it is enabled only now, after the peak RSS is read (enabled from
+    // the start, it added about 3 MiB to it). A module loader hook would say the same, but Node
+    // runs hooks on a thread of their own, which adds about 10 MiB.
+    const modulesFile = `${file}.modules`
+    const loaded: string[] = []
+    const session = new Session()
+    session.connect()
+    session.on('Debugger.scriptParsed', (m) => {
+      if (m.params.url.startsWith('file:')) loaded.push(m.params.url)
+    })
+    session.post('Debugger.enable')
+    session.disconnect()
     writeFileSync(modulesFile, loaded.join('\n') + '\n')
     writeFileSync(file, JSON.stringify({ maxRssKiB: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, roundTripMs, requests, fsyncMs, fsyncs, modulesFile }))
   })
