@@ -4,6 +4,7 @@
  * of objects the step applies: namespace defaulted, `status` and nulls dropped, and every CronJob
  * forced to `spec.suspend: true` (a CronJob must not fire while ECS still runs the same job).
  */
+import { createHash } from 'node:crypto'
 import { parseAllDocuments } from 'yaml'
 import type { StepContext } from '../../runner/contract.js'
 import type { KubeObject } from '../../runner/clients/kube-types.js'
@@ -57,9 +58,31 @@ export function parseObjects(from: string, text: string): KubeObject[] {
   return parsePositioned(from, text).map((p) => p.object)
 }
 
+type Positioned = { object: KubeObject; at: string }
+
+/**
+ * The parsed documents of the last few texts, by a hash of where they are from and what they say.
+ * A run reads a step's manifests at its preflight, its plan, its apply and its rollout wait, and
+ * each read parses the same text again: for 300 CronJobs, most of a second of CPU each time. The
+ * files are still read each time, so an edit is seen; equal text parses to equal objects, which
+ * the caller gets a copy of.
+ */
+const parsed = new Map<string, Positioned[]>()
+const PARSED_KEPT = 8
+
+function parsePositioned(from: string, text: string): Positioned[] {
+  const key = createHash('sha256').update(from).update('\0').update(text).digest('base64')
+  let docs = parsed.get(key)
+  if (docs) parsed.delete(key)
+  else docs = parseDocuments(from, text)
+  parsed.set(key, docs)
+  while (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!)
+  return structuredClone(docs)
+}
+
 /** Objects with where each one is written: `file document 2` (`, item 3` inside a List). */
-function parsePositioned(from: string, text: string): Array<{ object: KubeObject; at: string }> {
-  const out: Array<{ object: KubeObject; at: string }> = []
+function parseDocuments(from: string, text: string): Positioned[] {
+  const out: Positioned[] = []
   let index = 0
   for (const doc of parseAllDocuments(text)) {
     const at = `${from} document ${++index}`
@@ -84,7 +107,7 @@ function parsePositioned(from: string, text: string): Array<{ object: KubeObject
  * One object is one API group, kind, namespace and name: `apps/v1` and `apps/v1beta2` name the
  * same Deployment. Written twice, one would silently win (and the plan would show it twice).
  */
-function refuseDuplicates(objects: Array<{ object: KubeObject; at: string }>): void {
+function refuseDuplicates(objects: Positioned[]): void {
   const seen = new Map<string, string>()
   for (const { object, at } of objects) {
     const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : ''
