@@ -57,36 +57,41 @@ export type Handover = {
 
 export const MAX_LISTED = 100
 
-/** Scheduled times in (from, to], newest last; at most `max` of them (the newest), and the count. */
-export function scheduledBetween(cj: Pick<CronJobView, 'schedule' | 'timeZone'>, from: number, to: number, max = MAX_LISTED): { times: number[]; count: number } {
+/**
+ * One walk back from `to` through the schedule: the latest scheduled time at or before `to`, and
+ * when `from` is given the times in (from, to], newest last (at most `max` of them, the newest)
+ * with their count. One walk serves both questions a handover asks, since each step back is
+ * costly for a CronJob with a time zone (every date computed through Intl).
+ */
+function walkBack(cj: Pick<CronJobView, 'schedule' | 'timeZone'>, from: number | null, to: number, max = MAX_LISTED): { latest: number | null; times: number[]; count: number } {
   const it = CronExpressionParser.parse(cj.schedule, { currentDate: new Date(to + 60_000), tz: cj.timeZone ?? 'UTC' })
+  let latest: number | null = null
   const times: number[] = []
   let count = 0
-  for (;;) {
+  for (let ahead = 0; ; ) {
     const t = it.prev().getTime()
-    if (t > to) continue
-    if (t <= from) break
+    if (t > to) {
+      if (++ahead > 1000) break
+      continue
+    }
+    latest ??= t
+    if (from === null || t <= from) break
     count++
     if (times.length < max) times.push(t)
     if (count > 100_000) break
   }
-  return { times: times.reverse(), count }
+  return { latest, times: times.reverse(), count }
 }
 
-/** The most recent scheduled time at or before `now`, or null. */
-export function latestScheduled(cj: Pick<CronJobView, 'schedule' | 'timeZone'>, now: number): number | null {
-  const it = CronExpressionParser.parse(cj.schedule, { currentDate: new Date(now + 60_000), tz: cj.timeZone ?? 'UTC' })
-  for (let i = 0; i < 1000; i++) {
-    const t = it.prev().getTime()
-    if (t <= now) return t
-  }
-  return null
+/** Scheduled times in (from, to], newest last; at most `max` of them (the newest), and the count. */
+export function scheduledBetween(cj: Pick<CronJobView, 'schedule' | 'timeZone'>, from: number, to: number, max = MAX_LISTED): { times: number[]; count: number } {
+  const { times, count } = walkBack(cj, from, to, max)
+  return { times, count }
 }
 
 export function planHandover(cj: CronJobView, disabledAt: number | null, catchUp: 'gap' | 'none', now: number, graceSeconds: number): Handover {
-  const last = latestScheduled(cj, now)
+  const { latest: last, times: gap, count: gapCount } = walkBack(cj, disabledAt, now)
   const earliest = cj.lastScheduleTime ?? cj.creationTimestamp
-  const { times: gap, count: gapCount } = disabledAt === null ? { times: [], count: 0 } : scheduledBetween(cj, disabledAt, now)
   const base = { gap, gapCount }
   if (catchUp === 'gap' && gap.length > 0 && last !== null) {
     if (cj.lastScheduleTime !== undefined && cj.lastScheduleTime >= last) {
