@@ -41,6 +41,14 @@ describe('the bundled CLI', () => {
     expect(kept.filter((i) => i.includes('node_modules/zod/') && i.includes('/locales/')).map((i) => i.slice(i.lastIndexOf('/') + 1))).toEqual(['en.js'])
   })
 
+  it('keeps of each AWS SDK client only the commands the steps and gates call', () => {
+    const meta = JSON.parse(readFileSync(`${ROOT}dist/bundle/meta.json`, 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }
+    const commands = (pkg: string) => Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes(`/${pkg}/`) && i.includes('/commands/') && i.endsWith('Command.js')).map((i) => i.slice(i.lastIndexOf('/') + 1, -'Command.js'.length)).sort()
+    expect(commands('client-ecs')).toEqual(['DescribeClusters', 'DescribeServices', 'UpdateService'])
+    expect(commands('client-eventbridge')).toEqual(['DescribeRule', 'DisableRule', 'EnableRule', 'ListRuleNamesByTarget'])
+    expect(commands('client-cloudwatch')).toEqual(['DescribeAlarms'])
+  })
+
   // The shipped entry runs `playbook validate`; then a chunk throws and its stack trace is formatted.
   const throwFromChunk = `
     const { default: fs } = await import('node:fs')

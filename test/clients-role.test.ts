@@ -30,8 +30,8 @@ describe('assumed-role credentials', () => {
     const aws = clients()
     const keysAt: string[] = []
     for (let minute = 0; minute <= 120; minute += 10) {
-      await aws.ecs.listClusters({})
-      await aws.eventbridge.listRules({})
+      await aws.ecs.describeClusters({ clusters: ['legacy'] })
+      await aws.eventbridge.listRuleNamesByTarget({ TargetArn: 'arn:aws:ecs:us-west-1:000000000000:cluster/legacy' })
       await sb.clock.sleep(10 * MINUTE)
     }
     const signed = sb.calls().filter((c) => c.service === 'ecs' || c.service === 'events')
@@ -49,7 +49,7 @@ describe('assumed-role credentials', () => {
 
   it('fails with RoleNotAssumed naming the target and the role, the STS error as its cause', async () => {
     sb.core.estate.sts = { sessions: [], untrusted: [ROLE] }
-    const err = await clients().ecs.listClusters({}).catch((e: unknown) => e)
+    const err = await clients().ecs.describeClusters({ clusters: ['legacy'] }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RoleNotAssumed)
     expect((err as RoleNotAssumed).message).toContain(`AWS target "ecs": assuming role ${ROLE} failed (AccessDenied`)
     expect(((err as Error).cause as Error).name).toBe('AccessDenied')

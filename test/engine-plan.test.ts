@@ -52,12 +52,12 @@ describe('plan and dry-run', () => {
       ...stepTypes.get('test.memory')!,
       type: 'test.rogue',
       async observe(ctx) {
-        await ctx.aws.route53.listHostedZones({})
+        await ctx.aws.route53.listHostedZonesByName({})
         ;(ctx as unknown as { testWorlds: { open(r: string): { set(k: string, v: unknown): void } } }).testWorlds.open('mem:rogue').set('a', 666)
         return {}
       },
     }
-    const fakeAws = { route53: { listHostedZones: async () => ({ HostedZones: [] }) } } as unknown as AwsClients
+    const fakeAws = { route53: { listHostedZonesByName: async () => ({ HostedZones: [] }) } } as unknown as AwsClients
     const d = deps({
       registry: new Map([...stepTypes, ['test.rogue', rogue]]),
       clients: { ...deps().clients, aws: async (o) => ((awsReadOnly = o.readOnly), fakeAws) },

@@ -181,7 +181,7 @@ describe('regions in the sandbox', () => {
     const missing = await east.ecs.describeClusters({ clusters: ['legacy'] })
     expect(missing.clusters).toEqual([])
     expect(missing.failures?.[0]?.reason).toBe('MISSING')
-    await expect(east.ecs.listServices({ cluster: 'legacy' })).rejects.toMatchObject({ name: 'ClusterNotFoundException' })
+    await expect(east.ecs.describeServices({ cluster: 'legacy', services: ['orders'] })).rejects.toMatchObject({ name: 'ClusterNotFoundException' })
     await expect(east.eventbridge.describeRule({ Name: 'legacy-inventory-sync' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
     await expect(east.scheduler.getSchedule({ Name: 'legacy-orders-cleanup' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
     expect((await west.scheduler.getSchedule({ Name: 'legacy-orders-cleanup' })).Arn).toContain(':us-west-1:')

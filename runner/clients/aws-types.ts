@@ -1,19 +1,20 @@
 /**
  * The AWS clients a step receives. Types only: the SDK itself is imported lazily by
  * runner/clients/aws.ts, so loading a step file costs nothing at start-up.
- * Steps call the aggregated clients' methods, e.g. `ctx.aws.route53.listResourceRecordSets(...)`.
+ * Steps call the clients' methods, e.g. `ctx.aws.route53.listResourceRecordSets(...)`; each
+ * client has the methods of the commands its module under runner/clients/sdk/ names.
  */
-import type { Route53 } from '@aws-sdk/client-route-53'
-import type { ECS } from '@aws-sdk/client-ecs'
-import type { EventBridge } from '@aws-sdk/client-eventbridge'
-import type { Scheduler } from '@aws-sdk/client-scheduler'
-import type { CloudWatch } from '@aws-sdk/client-cloudwatch'
+import type { Api as CloudWatchApi } from './sdk/cloudwatch.js'
+import type { Api as EcsApi } from './sdk/ecs.js'
+import type { Api as EventBridgeApi } from './sdk/eventbridge.js'
+import type { Api as Route53Api } from './sdk/route53.js'
+import type { Api as SchedulerApi } from './sdk/scheduler.js'
 
 export interface AwsClients {
-  readonly route53: Route53
-  readonly ecs: ECS
-  readonly eventbridge: EventBridge
-  readonly scheduler: Scheduler
+  readonly route53: Route53Api
+  readonly ecs: EcsApi
+  readonly eventbridge: EventBridgeApi
+  readonly scheduler: SchedulerApi
   /** Read by gates (DescribeAlarms); built on first use, so steps that never gate on alarms never load it. */
-  readonly cloudwatch: CloudWatch
+  readonly cloudwatch: CloudWatchApi
 }

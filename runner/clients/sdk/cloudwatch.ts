@@ -1,5 +1,10 @@
 /**
- * The CloudWatch client class, behind its own module: imported only when a gate first reads
- * alarms (a static re-export, so a bundled build keeps the package's named exports).
+ * The CloudWatch client, behind its own module: imported the first time a gate reads alarms.
+ * Only the command the gates call (runner/clients/sdk/aggregate.ts).
  */
-export { CloudWatch as Client } from '@aws-sdk/client-cloudwatch'
+import { CloudWatchClient, DescribeAlarmsCommand, type CloudWatch } from '@aws-sdk/client-cloudwatch'
+import { aggregate, type ClientOf } from './aggregate.js'
+
+const commands = { DescribeAlarmsCommand }
+export type Api = ClientOf<CloudWatch, typeof commands>
+export const Client = aggregate<Api>(CloudWatchClient, commands)

@@ -1,5 +1,10 @@
 /**
- * The ECS client class, behind its own module: imported only when a step first calls ECS
- * (a static re-export, so a bundled build keeps the package's named exports).
+ * The ECS client, behind its own module: imported only when a step first calls ECS. Only the
+ * commands the steps call (runner/clients/sdk/aggregate.ts).
  */
-export { ECS as Client } from '@aws-sdk/client-ecs'
+import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand, type ECS } from '@aws-sdk/client-ecs'
+import { aggregate, type ClientOf } from './aggregate.js'
+
+const commands = { DescribeClustersCommand, DescribeServicesCommand, UpdateServiceCommand }
+export type Api = ClientOf<ECS, typeof commands>
+export const Client = aggregate<Api>(ECSClient, commands)

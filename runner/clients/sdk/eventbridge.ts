@@ -1,5 +1,10 @@
 /**
- * The EventBridge client class, behind its own module: imported only when a step first calls EventBridge
- * (a static re-export, so a bundled build keeps the package's named exports).
+ * The EventBridge client, behind its own module: imported only when a step first calls
+ * EventBridge. Only the commands the steps call (runner/clients/sdk/aggregate.ts).
  */
-export { EventBridge as Client } from '@aws-sdk/client-eventbridge'
+import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, type EventBridge } from '@aws-sdk/client-eventbridge'
+import { aggregate, type ClientOf } from './aggregate.js'
+
+const commands = { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, ListRuleNamesByTargetCommand }
+export type Api = ClientOf<EventBridge, typeof commands>
+export const Client = aggregate<Api>(EventBridgeClient, commands)

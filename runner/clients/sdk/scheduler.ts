@@ -1,5 +1,10 @@
 /**
- * The Scheduler client class, behind its own module: imported only when a step first calls Scheduler
- * (a static re-export, so a bundled build keeps the package's named exports).
+ * The EventBridge Scheduler client, behind its own module: imported only when a step first calls
+ * Scheduler. Only the commands the steps call (runner/clients/sdk/aggregate.ts).
  */
-export { Scheduler as Client } from '@aws-sdk/client-scheduler'
+import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient, UpdateScheduleCommand, type Scheduler } from '@aws-sdk/client-scheduler'
+import { aggregate, type ClientOf } from './aggregate.js'
+
+const commands = { GetScheduleCommand, ListSchedulesCommand, UpdateScheduleCommand }
+export type Api = ClientOf<Scheduler, typeof commands>
+export const Client = aggregate<Api>(SchedulerClient, commands)
