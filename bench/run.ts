@@ -108,15 +108,24 @@ async function scenario(sc: BenchScenario): Promise<ScenarioReport> {
   }
 }
 
-/** `playbook plan` of the reference playbook on the reference estate: median wall and round-trip time. */
+/**
+ * `playbook plan` of the reference playbook on the reference estate: the median wall time of runs
+ * without the probe (as `validate` is timed), and the median round-trip time and the calls of as
+ * many runs with it, taken in turn.
+ */
 async function planMedian(runs: number): Promise<NonNullable<ValidateFigure['plan']>> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-plan-'))
   const sb = await startSandbox({ stateDir: join(dir, 'sandbox') })
   try {
-    const all: Measured[] = []
-    for (let i = 0; i < runs; i++) all.push(await measureCli(sb, CLI, ['plan', join(ROOT, 'playbooks/switchover.yaml'), '--env', 'test', '--state-dir', join(dir, 'state')], { cwd: ROOT, scratch: dir }))
+    const args = ['plan', join(ROOT, 'playbooks/switchover.yaml'), '--env', 'test', '--state-dir', join(dir, 'state')]
+    const plain: Measured[] = []
+    const probed: Measured[] = []
+    for (let i = 0; i < runs; i++) {
+      plain.push(await measureCli(sb, CLI, args, { cwd: ROOT, scratch: dir, probe: false }))
+      probed.push(await measureCli(sb, CLI, args, { cwd: ROOT, scratch: dir }))
+    }
     const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2 }
-    return { runs, medianMs: med(all.map((m) => m.wallMs)), roundTripMs: med(all.map((m) => m.roundTripMs ?? 0)), calls: all[0]!.calls.filter((c) => c.service !== 'control').length, exit: all[0]!.exit }
+    return { runs, medianMs: med(plain.map((m) => m.wallMs)), probedMedianMs: med(probed.map((m) => m.wallMs)), roundTripMs: med(probed.map((m) => m.roundTripMs ?? 0)), calls: probed[0]!.calls.filter((c) => c.service !== 'control').length, exit: plain.find((m) => m.exit !== 0)?.exit ?? probed[0]!.exit }
   } finally {
     await sb.stop()
   }

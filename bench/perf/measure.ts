@@ -36,14 +36,18 @@ type Probe = { maxRssKiB: number; cpuMs: number; roundTripMs: number; requests: 
 
 const PROBE = pathToFileURL(fileURLToPath(new URL('./rss-probe.js', import.meta.url))).href
 
-export async function measureCli(sb: RunningSandbox, cli: string, args: string[], o: { cwd: string; scratch: string; env?: Record<string, string> }): Promise<Measured> {
+/**
+ * `probe: false` runs the CLI without the probe (no RSS, CPU, round-trip or module figures), for a
+ * wall time measured as `playbook validate`'s is: the probe's hooks add about a tenth to a plan.
+ */
+export async function measureCli(sb: RunningSandbox, cli: string, args: string[], o: { cwd: string; scratch: string; env?: Record<string, string>; probe?: boolean }): Promise<Measured> {
   const rssFile = join(o.scratch, `rss-${Date.now()}-${Math.random().toString(36).slice(2)}.json`)
   const env = { ...process.env, ...sb.env, ...o.env, NODE_NO_WARNINGS: '1', BENCH_RSS_FILE: rssFile }
   const before = sb.calls().length
   const v0 = sb.core.time.now()
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
-  const child = spawn(process.execPath, ['--import', PROBE, cli, ...args], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...(o.probe === false ? [] : ['--import', PROBE]), cli, ...args], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-50_000))
   child.stdout.on('data', keep)

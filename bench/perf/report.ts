@@ -73,6 +73,7 @@ export function formatReport(reports: ScenarioReport[], v: ValidateFigure): stri
   if (v.plan) {
     const budget = v.medianMs + v.plan.roundTripMs
     out.push(`playbook plan (reference estate, ${v.plan.calls} calls): median ${v.plan.medianMs.toFixed(0)} ms over ${v.plan.runs} runs, API round-trips ${v.plan.roundTripMs.toFixed(0)} ms, exit ${v.plan.exit}; plan / (validate + round-trips) = ${(v.plan.medianMs / budget).toFixed(2)} (goal <= 2)`)
+    if (v.plan.probedMedianMs !== undefined) out.push(`  with the probe that reads the round-trips: median ${v.plan.probedMedianMs.toFixed(0)} ms`)
   }
   return out.join('\n') + '\n'
 }

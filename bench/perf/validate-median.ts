@@ -12,7 +12,7 @@ export type ValidateFigure = {
   /** Median of a bare `node -e 0`, measured in the same benchmark run (the goal: validate within 3x). */
   bareNodeMs?: number
   /** `plan` of the same playbook on the reference sandbox (the goal: within 2x of validate + round-trips). */
-  plan?: { runs: number; medianMs: number; roundTripMs: number; calls: number; exit: number | string }
+  plan?: { runs: number; medianMs: number; probedMedianMs?: number; roundTripMs: number; calls: number; exit: number | string }
 }
 
 export async function validateMedian(cli: string, cwd: string, file: string, runs: number): Promise<ValidateFigure> {
