@@ -120,12 +120,17 @@ async function planMedian(runs: number): Promise<NonNullable<ValidateFigure['pla
     const args = ['plan', join(ROOT, 'playbooks/switchover.yaml'), '--env', 'test', '--state-dir', join(dir, 'state')]
     const plain: Measured[] = []
     const probed: Measured[] = []
+    // A validate in each turn too: the ratio of each turn's three runs, whose median holds when
+    // the machine's speed drifts between the separate medians.
+    const ratios: number[] = []
     for (let i = 0; i < runs; i++) {
+      const validate = (await validateMedian(CLI, ROOT, join(ROOT, 'playbooks/switchover.yaml'), 1)).medianMs
       plain.push(await measureCli(sb, CLI, args, { cwd: ROOT, scratch: dir, probe: false }))
       probed.push(await measureCli(sb, CLI, args, { cwd: ROOT, scratch: dir }))
+      ratios.push(plain.at(-1)!.wallMs / (validate + (probed.at(-1)!.roundTripMs ?? 0)))
     }
     const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2 }
-    return { runs, medianMs: med(plain.map((m) => m.wallMs)), probedMedianMs: med(probed.map((m) => m.wallMs)), roundTripMs: med(probed.map((m) => m.roundTripMs ?? 0)), calls: probed[0]!.calls.filter((c) => c.service !== 'control').length, exit: plain.find((m) => m.exit !== 0)?.exit ?? probed[0]!.exit }
+    return { runs, medianMs: med(plain.map((m) => m.wallMs)), probedMedianMs: med(probed.map((m) => m.wallMs)), roundTripMs: med(probed.map((m) => m.roundTripMs ?? 0)), inTurnRatio: med(ratios), calls: probed[0]!.calls.filter((c) => c.service !== 'control').length, exit: plain.find((m) => m.exit !== 0)?.exit ?? probed[0]!.exit }
   } finally {
     await sb.stop()
   }

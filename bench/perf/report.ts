@@ -69,10 +69,11 @@ export function formatReport(reports: ScenarioReport[], v: ValidateFigure): stri
     out.push(`  files: ${r.dir}`, '')
   }
   out.push(`playbook validate ${v.file}: median ${v.medianMs.toFixed(0)} ms over ${v.runs} runs (min ${v.minMs.toFixed(0)}, max ${v.maxMs.toFixed(0)}), exit ${v.exit}`)
-  if (v.bareNodeMs !== undefined) out.push(`  node -e 0: median ${v.bareNodeMs.toFixed(0)} ms; validate / node -e 0 = ${(v.medianMs / v.bareNodeMs).toFixed(2)} (goal <= 3)`)
+  if (v.bareNodeMs !== undefined) out.push(`  node -e 0: median ${v.bareNodeMs.toFixed(0)} ms; validate / node -e 0 = ${(v.medianMs / v.bareNodeMs).toFixed(2)} (goal <= 3)${v.inTurnRatio !== undefined ? `; in turn (each validate after a node -e 0), median ratio ${v.inTurnRatio.toFixed(2)}` : ''}`)
   if (v.plan) {
     const budget = v.medianMs + v.plan.roundTripMs
     out.push(`playbook plan (reference estate, ${v.plan.calls} calls): median ${v.plan.medianMs.toFixed(0)} ms over ${v.plan.runs} runs, API round-trips ${v.plan.roundTripMs.toFixed(0)} ms, exit ${v.plan.exit}; plan / (validate + round-trips) = ${(v.plan.medianMs / budget).toFixed(2)} (goal <= 2)`)
+    if (v.plan.inTurnRatio !== undefined) out.push(`  validate, plan and a probed plan in turn: median of plan / (validate + round-trips) per turn = ${v.plan.inTurnRatio.toFixed(2)}`)
     if (v.plan.probedMedianMs !== undefined) out.push(`  with the probe that reads the round-trips: median ${v.plan.probedMedianMs.toFixed(0)} ms`)
   }
   return out.join('\n') + '\n'
