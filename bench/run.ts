@@ -22,7 +22,8 @@ import { canonicalJson, startSandbox } from '../sandbox/index.js'
 import { measureCli, type Measured } from './perf/measure.js'
 import { minimumCalls, type Minimum } from './perf/minimum.js'
 import { formatReport, type PhaseReport, type ScenarioReport } from './perf/report.js'
-import { validateMedian, type ValidateFigure } from './perf/validate-median.js'
+import { median } from './perf/median.js'
+import { timedNode, validateArgs, validateMedian, type ValidateFigure } from './perf/validate-median.js'
 import { bareNodeMs, moduleLoadMs } from './perf/module-load.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -124,13 +125,12 @@ async function planMedian(runs: number): Promise<NonNullable<ValidateFigure['pla
     // the machine's speed drifts between the separate medians.
     const ratios: number[] = []
     for (let i = 0; i < runs; i++) {
-      const validate = (await validateMedian(CLI, ROOT, join(ROOT, 'playbooks/switchover.yaml'), 1)).medianMs
+      const validate = timedNode(ROOT, validateArgs(CLI, join(ROOT, 'playbooks/switchover.yaml'))).ms
       plain.push(await measureCli(sb, CLI, args, { cwd: ROOT, scratch: dir, probe: false }))
       probed.push(await measureCli(sb, CLI, args, { cwd: ROOT, scratch: dir }))
       ratios.push(plain.at(-1)!.wallMs / (validate + (probed.at(-1)!.roundTripMs ?? 0)))
     }
-    const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2 }
-    return { runs, medianMs: med(plain.map((m) => m.wallMs)), probedMedianMs: med(probed.map((m) => m.wallMs)), roundTripMs: med(probed.map((m) => m.roundTripMs ?? 0)), inTurnRatio: med(ratios), calls: probed[0]!.calls.filter((c) => c.service !== 'control').length, exit: plain.find((m) => m.exit !== 0)?.exit ?? probed[0]!.exit }
+    return { runs, medianMs: median(plain.map((m) => m.wallMs)), probedMedianMs: median(probed.map((m) => m.wallMs)), roundTripMs: median(probed.map((m) => m.roundTripMs ?? 0)), inTurnRatio: median(ratios), calls: probed[0]!.calls.filter((c) => c.service !== 'control').length, exit: plain.find((m) => m.exit !== 0)?.exit ?? probed[0]!.exit }
   } finally {
     await sb.stop()
   }

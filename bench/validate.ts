@@ -12,6 +12,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { median } from './perf/median.js'
 
 const CLI = 'dist/runner/cli.js'
 
@@ -30,9 +31,7 @@ ${Array.from({ length: 10 }, (_, i) => `  - id: step-${i}
 `
 
 function stats(ms: number[]): string {
-  const s = [...ms].sort((a, b) => a - b)
-  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-  return `median ${median.toFixed(1)} ms, min ${s[0]!.toFixed(1)} ms, max ${s.at(-1)!.toFixed(1)} ms (${s.length} runs)`
+  return `median ${median(ms).toFixed(1)} ms, min ${Math.min(...ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} runs)`
 }
 
 async function main(): Promise<void> {

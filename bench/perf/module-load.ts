@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import { median } from './median.js'
 
 function medianMs(args: string[], runs: number): number {
   const times: number[] = []
@@ -14,8 +15,7 @@ function medianMs(args: string[], runs: number): number {
     spawnSync(process.execPath, args, { stdio: 'ignore' })
     times.push(performance.now() - t0)
   }
-  const s = times.sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2
+  return median(times)
 }
 
 /** Median ms of `node -e 0` over `runs` processes. */
@@ -31,6 +31,6 @@ export function moduleLoadMs(modulesFile: string | undefined, runs: number, bare
   } catch {
     return null
   }
-  const script = `process.setSourceMapsEnabled(true); for (const u of ${JSON.stringify(urls)}) await import(u)`
+  const script = `for (const u of ${JSON.stringify(urls)}) await import(u)`
   return { ms: Math.max(0, medianMs(['--input-type=module', '-e', script], runs) - bareMs), modules: urls.length }
 }
