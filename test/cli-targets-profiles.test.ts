@@ -11,26 +11,13 @@ import { referenceEstate } from '../fixtures/generate.js'
 import type { RunningSandbox } from '../sandbox/index.js'
 import { scratchPerTest } from './helpers/scratch.js'
 import { cli } from './helpers/cli.js'
+import { twoTargetsPlaybook } from './helpers/two-targets-playbook.js'
 
 const NET_KEY = 'AKIANETEXAMPLE000001'
 const LEGACY_KEY = 'AKIALEGACYEXAMPLE001'
 const ROLE = 'arn:aws:iam::111111111111:role/switchover'
 
-const playbook = (ecs: string) => `version: 1
-name: profile-targets
-aws:
-  dns: { region: us-east-1, profile: net }
-  ecs: { region: us-west-1, ${ecs} }
-steps:
-  - id: lower-ttls
-    type: route53.ttl
-    aws: dns
-    with: { zone: example.com, ttl: 60, names: [orders], types: [CNAME] }
-  - id: disable-ecs-schedules
-    type: ecs.scheduled-tasks
-    aws: ecs
-    with: { action: disable, cluster: legacy }
-`
+const playbook = (ecs: string) => twoTargetsPlaybook('profile-targets', { dns: 'region: us-east-1, profile: net', ecs: `region: us-west-1, ${ecs}` })
 
 const scratch = scratchPerTest('switchover-profiles-')
 

@@ -12,24 +12,11 @@ import type { RunningSandbox } from '../sandbox/index.js'
 import { scratchPerTest } from './helpers/scratch.js'
 import type { CallRecord } from '../sandbox/types.js'
 import { cli } from './helpers/cli.js'
+import { twoTargetsPlaybook } from './helpers/two-targets-playbook.js'
 
 const ROLE = 'arn:aws:iam::111111111111:role/switchover'
 
-const playbook = (role: string) => `version: 1
-name: role-target
-aws:
-  ecs: { region: us-west-1, role: "${role}" }
-  dns: { region: us-east-1 }
-steps:
-  - id: lower-ttls
-    type: route53.ttl
-    aws: dns
-    with: { zone: example.com, ttl: 60, names: [orders], types: [CNAME] }
-  - id: disable-ecs-schedules
-    type: ecs.scheduled-tasks
-    aws: ecs
-    with: { action: disable, cluster: legacy }
-`
+const playbook = (role: string) => twoTargetsPlaybook('role-target', { ecs: `region: us-west-1, role: "${role}"`, dns: 'region: us-east-1' })
 
 const scratch = scratchPerTest('switchover-role-')
 
